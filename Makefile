@@ -1,0 +1,38 @@
+# Two commands on a fresh machine:
+#   make demo   set up a virtualenv, validate the embedded dataset, build every export into build/
+#   make test   set up a virtualenv and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test lint generate clean install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Dependencies are installed once (stamp file); the package itself is reinstalled from the
+# working tree on every run, as a real (non-editable) wheel, so tests see what users get.
+$(VENV)/.deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q "hatchling>=1.21" -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.deps
+	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall .
+
+demo: install
+	cd /tmp && $(CURDIR)/$(BIN)/personkg validate
+	$(BIN)/personkg build --out build
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.deps
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+generate: install
+	$(BIN)/python -m personkg generate
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

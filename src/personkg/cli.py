@@ -1,0 +1,149 @@
+"""The `personkg` command: a thin click layer. Each command parses options, calls one
+library function and renders its result; `main()` maps errors to exit codes
+(0 success, 1 the data is wrong, 2 the command could not run)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DataError, PersonkgError, RunError
+from .export import EXPORTERS, EXTENSIONS
+from .output import write_dir, write_file
+from .report import RENDERERS, render_json
+from .resources import default_data_dir, resource_dir
+from .validate import Checked, check
+from .vocab import Vocabulary
+
+__all__ = ["cli", "main"]
+
+
+def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--data", "data_dir", type=click.Path(path_type=Path), default=None,
+        help="Dataset folder (default: ./data when it holds a dataset, else the embedded one).",
+    )(f)
+
+
+def _data(data_dir: Path | None) -> Path:
+    return data_dir if data_dir is not None else default_data_dir()
+
+
+def _checked_or_fail(data_dir: Path | None, shacl: bool) -> Checked:
+    """Validate; on errors print them and stop with exit 1 before anything is written."""
+    result = check(_data(data_dir), Vocabulary.load(), shacl=shacl)
+    if not result.report.conforms():
+        sys.stderr.write(RENDERERS["text"](result.report))
+        raise DataError("the dataset does not validate; nothing was written")
+    return result
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="personkg")
+def cli() -> None:
+    """A sourced knowledge graph of people: validate, query and publish it."""
+
+
+@cli.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="text",
+              show_default=True, help="Report format: text, json, or GitHub annotations.")
+@click.option("--strict", is_flag=True, help="Warnings fail validation too.")
+def validate(data_dir: Path | None, fmt: str, strict: bool) -> None:
+    """Check the dataset: YAML, JSON Schema, references between records, SHACL.
+
+    Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE.
+    Exit 0 when it conforms, 1 when it does not, 2 when the check could not run."""
+    result = check(_data(data_dir), Vocabulary.load())
+    click.echo(RENDERERS[fmt](result.report, strict), nl=False)
+    if not result.report.conforms(strict):
+        sys.exit(1)
+
+
+@cli.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
+    """Export the compiled graph (records that fail validation stop the export)."""
+    result = _checked_or_fail(data_dir, shacl=False)
+    assert result.graph is not None
+    text = EXPORTERS[fmt](result.graph, Vocabulary.load())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file(output, text)
+
+
+@cli.command()
+@data_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder to write; replaced only once complete.")
+def build(data_dir: Path | None, out_dir: Path) -> None:
+    """Validate, then write every export and the validation report into one folder."""
+    result = _checked_or_fail(data_dir, shacl=True)
+    assert result.graph is not None
+    voc = Vocabulary.load()
+
+    def fill(tmp: Path) -> None:
+        for fmt, exporter in EXPORTERS.items():
+            (tmp / f"dataset.{EXTENSIONS[fmt]}").write_text(exporter(result.graph, voc),
+                                                           encoding="utf-8")
+        (tmp / "validation.json").write_text(render_json(result.report), encoding="utf-8")
+
+    write_dir(out_dir, fill)
+    click.echo(result.report.summary())
+    click.echo(f"wrote {', '.join(f'dataset.{e}' for e in EXTENSIONS.values())} "
+               f"and validation.json to {out_dir}")
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True,
+              help="Only report whether the generated files are up to date (exit 1 if not).")
+def generate(check_only: bool) -> None:
+    """Regenerate shapes/*.schema.json and shapes/properties.shacl.ttl from the ontology."""
+    from .schemas import generated_files, write_generated
+
+    voc = Vocabulary.load()
+    shapes = resource_dir("shapes")
+    if check_only:
+        stale = [n for n, text in generated_files(voc).items()
+                 if not (shapes / n).is_file()
+                 or (shapes / n).read_text(encoding="utf-8") != text]
+        if stale:
+            raise DataError(f"out of date: {', '.join(stale)} (run `personkg generate`)")
+        click.echo("generated files are up to date")
+        return
+    for path in write_generated(voc, shapes):
+        click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="personkg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("personkg: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except PersonkgError as exc:
+        click.echo(f"personkg: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"personkg: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

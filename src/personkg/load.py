@@ -1,0 +1,167 @@
+"""YAML files -> raw records that remember the line of every key and list item.
+
+Dates stay text: the timestamp resolver of YAML 1.1 is removed, so `2024-05-16` is the
+string it looks like (a bare year like `2017` is still an int and is normalised before
+the schema check). `yes`/`no`/`on`/`off` are strings too; only `true`/`false` are booleans.
+The C-accelerated loader is used when PyYAML has it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RunError
+
+__all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir", "line_of"]
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A mapping that knows its own line and the line of each key (1-based)."""
+
+    __slots__ = ("line", "key_lines")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.key_lines: dict[Any, int] = {}
+
+
+class LineList(list):
+    """A sequence that knows its own line and the line of each item (1-based)."""
+
+    __slots__ = ("line", "item_lines")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.item_lines: list[int] = []
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    pass
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_TIMESTAMP, _BOOL)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
+    out = LineList()
+    out.line = node.start_mark.line + 1
+    for child in node.value:
+        out.append(loader.construct_object(child, deep=True))
+        out.item_lines.append(child.start_mark.line + 1)
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+@dataclass
+class RawRecord:
+    """One parsed YAML file: its folder kind and its top-level mapping."""
+
+    path: Path
+    kind: str
+    data: LineDict
+
+
+@dataclass
+class LoadProblem:
+    """A file that could not be read as a YAML mapping."""
+
+    path: Path
+    line: int | None
+    code: str
+    message: str
+
+
+def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
+    """Parse one record file; problems come back as values, not exceptions."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return LoadProblem(path, line, "not-utf8",
+                           f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded")
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "invalid YAML"
+        return LoadProblem(path, line, "yaml-syntax", f"YAML syntax error: {what}")
+    except yaml.YAMLError as exc:
+        return LoadProblem(path, None, "yaml-syntax", f"YAML syntax error: {exc}")
+    if not isinstance(data, LineDict):
+        return LoadProblem(path, 1, "not-a-record",
+                           "a record file must hold one mapping (id: ..., type: ..., ...)")
+    return RawRecord(path, kind, data)
+
+
+def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
+    """Every `<root>/<kind>/*.yaml` file, sorted by path for stable output."""
+    if not root.exists():
+        raise RunError(f"{root}: data directory does not exist")
+    if not root.is_dir():
+        raise RunError(f"{root}: not a directory")
+    out: list[RawRecord | LoadProblem] = []
+    for kind in kinds:
+        folder = root / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".yaml", ".yml") and path.is_file():
+                try:
+                    out.append(load_file(path, kind))
+                except OSError as exc:
+                    raise RunError(f"{path}: cannot read: {exc.strerror}") from None
+    return out
+
+
+def line_of(node: Any, path: tuple[Any, ...] | list[Any]) -> int | None:
+    """The line of the value at `path` inside a loaded document (best effort: the deepest
+    node on the path that knows its line)."""
+    line = getattr(node, "line", None)
+    for step in path:
+        if isinstance(node, LineDict) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node):
+            line = node.item_lines[step]
+            node = node[step]
+        else:
+            break
+    return line

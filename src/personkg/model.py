@@ -1,0 +1,196 @@
+"""Plain typed records: entities with claims, qualifiers, ranks and references; sources.
+
+Built from raw YAML records that passed the JSON Schema check (`from_raw`), so the
+constructors here can trust shapes and types; they only normalise.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from .load import LineDict, LineList, RawRecord
+
+__all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "Dataset",
+           "parse_date", "entity_from_raw", "source_from_raw"]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class Date:
+    """A date at the precision a source gives: 2017, 2017-06 or 2017-06-12."""
+
+    text: str
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day"}[len(self.text)]
+
+    @property
+    def xsd(self) -> str:
+        return {"year": "gYear", "month": "gYearMonth", "day": "date"}[self.precision]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_date(value: Any) -> Date | None:
+    """A `Date` for `2017`, `"2017-06"` or `"2017-06-12"` that exists on the calendar."""
+    text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    if text is None:
+        return None
+    m = _DATE.match(text)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    try:
+        if day:
+            _dt.date(int(year), int(month), int(day))
+        elif month and not 1 <= int(month) <= 12:
+            return None
+    except ValueError:
+        return None
+    return Date(text)
+
+
+@dataclass(frozen=True, order=True)
+class Text:
+    """Text in a language (a title, a quotation)."""
+
+    text: str
+    lang: str = "en"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Value = Union[str, int, Date, Text]
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str
+    quote: str | None = None
+    url: str | None = None
+    line: int = 0
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.quote or "", self.url or "")
+
+
+@dataclass
+class Claim:
+    property: str  # claim key
+    value: Value
+    qualifiers: dict[str, Value] = field(default_factory=dict)
+    rank: str = "normal"
+    reason: str | None = None
+    alternative: bool = False
+    note: str | None = None
+    references: list[Reference] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name: str
+    path: Path
+    line: int = 1
+    description: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    id: str
+    path: Path
+    line: int = 1
+    fields: dict[str, Any] = field(default_factory=dict)
+    wikidata: str | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.fields.get("title", self.id))
+
+    @property
+    def trust(self) -> str:
+        return str(self.fields.get("trust", "low"))
+
+
+@dataclass
+class Dataset:
+    """All records of one data folder, by id."""
+
+    root: Path
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    base: str = "https://w3id.org/personkg/id/"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ from raw
+
+def _value(raw: Any, kind: str, lang: str = "en") -> Value:
+    """Normalise a validated claim or qualifier value by its ontology value kind."""
+    if kind == "date":
+        date = parse_date(raw)
+        assert date is not None, raw  # the schema layer guarantees it
+        return date
+    if kind == "text":
+        return Text(str(raw), lang)
+    if kind == "integer":
+        return int(raw)
+    return str(raw)
+
+
+def _references(raw: LineList) -> list[Reference]:
+    out = []
+    for item, line in zip(raw, raw.item_lines):
+        if isinstance(item, str):
+            out.append(Reference(source=item, line=line))
+        else:
+            out.append(Reference(source=item["source"], quote=item.get("quote"),
+                                 url=item.get("url"), line=line))
+    return out
+
+
+def entity_from_raw(rec: RawRecord, value_kinds: dict[str, str],
+                    qualifier_kinds: dict[str, str]) -> Entity:
+    """An `Entity` from a schema-valid raw record. `value_kinds` maps claim keys (and
+    `qualifier_kinds` qualifier keys) to item|string|url|date|text|integer."""
+    d = rec.data
+    ent = Entity(id=d["id"], type=d["type"], name=d["name"], path=rec.path,
+                 line=d.key_lines.get("id", 1), description=d.get("description"),
+                 aliases=list(d.get("aliases") or []), wikidata=d.get("wikidata"))
+    claims: LineDict = d.get("claims") or LineDict()
+    for key, items in claims.items():
+        for item, line in zip(items, items.item_lines):
+            lang = item.get("lang", "en")
+            ent.claims.append(Claim(
+                property=key,
+                value=_value(item["value"], value_kinds[key], lang),
+                qualifiers={q: _value(item[q], qualifier_kinds[q], lang)
+                            for q in qualifier_kinds if q in item},
+                rank=item.get("rank", "normal"), reason=item.get("reason"),
+                alternative=bool(item.get("alternative", False)), note=item.get("note"),
+                references=_references(item["sources"]), line=line,
+            ))
+    return ent
+
+
+def source_from_raw(rec: RawRecord) -> Source:
+    d = rec.data
+    fields = {k: v for k, v in d.items() if k not in ("id", "type", "wikidata")}
+    for k in ("date_published", "date_retrieved"):
+        if k in fields:
+            fields[k] = parse_date(fields[k])
+    return Source(id=d["id"], path=rec.path, line=d.key_lines.get("id", 1), fields=fields,
+                  wikidata=d.get("wikidata"))

@@ -1,0 +1,34 @@
+"""Where the ontology, shapes, embedded dataset and named queries live.
+
+In an installed wheel they are inside the package (`personkg/_resources/<name>`);
+in a source checkout (editable install or tests run from the tree) they are the
+top-level folders of the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["resource_dir", "default_data_dir", "KINDS_HINT"]
+
+_PACKAGE = Path(__file__).resolve().parent
+KINDS_HINT = "people, organizations, works, events, awards, topics, places, sources"
+
+
+def resource_dir(name: str) -> Path:
+    """The folder `name` (ontology, shapes, data or queries) shipped with personkg."""
+    packaged = _PACKAGE / "_resources" / name
+    if packaged.is_dir():
+        return packaged
+    checkout = _PACKAGE.parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"personkg resource folder {name!r} is missing from the installation")
+
+
+def default_data_dir(cwd: Path | None = None) -> Path:
+    """`./data` when it holds a dataset (a `sources/` folder), else the embedded one."""
+    local = (cwd or Path.cwd()) / "data"
+    if (local / "sources").is_dir():
+        return local
+    return resource_dir("data")

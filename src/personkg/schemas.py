@@ -1,0 +1,280 @@
+"""Record JSON Schemas and per-property SHACL shapes, generated from the ontology.
+
+The ontology is the single source of truth; `personkg generate` writes
+`shapes/<kind>.schema.json` and `shapes/properties.shacl.ttl`, and a test asserts the
+committed files equal what this module generates (so they never drift).
+The hand-written graph rules that are not per property live in `shapes/core.shacl.ttl`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .vocab import DATE_TYPE, LANG_STRING, Property, Vocabulary
+
+__all__ = ["value_kind", "ID_PATTERN", "DATE_PATTERN", "record_schemas", "property_shapes",
+           "write_generated"]
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+QID_PATTERN = r"^Q[1-9]\d*$"
+URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SCHEMA_BASE = "https://w3id.org/personkg/schema/"
+
+
+def value_kind(prop: Property) -> str:
+    """item | date | text | integer | url | string: how a value is written and typed."""
+    if prop.value_class:
+        return "item"
+    return {DATE_TYPE: "date", LANG_STRING: "text", XSD + "integer": "integer",
+            XSD + "anyURI": "url"}.get(prop.value_type or "", "string")
+
+
+def _value_schema(prop: Property) -> dict[str, Any]:
+    kind = value_kind(prop)
+    if kind == "item":
+        return {"type": "string", "pattern": ID_PATTERN,
+                "description": f"id of a {prop.value_class} record"}
+    if kind == "date":
+        return {"type": ["string", "integer"], "format": "personkg-date",
+                "pattern": DATE_PATTERN, "minimum": 1000, "maximum": 9999,
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+    if kind == "integer":
+        return {"type": "integer", "minimum": 1}
+    if kind == "url":
+        return {"type": "string", "pattern": URL_PATTERN}
+    out: dict[str, Any] = {"type": "string", "minLength": 1}
+    if prop.pattern:
+        out["pattern"] = prop.pattern
+    return out
+
+
+def _reference_schema(voc: Vocabulary) -> dict[str, Any]:
+    props = {k: ({"type": "string", "pattern": ID_PATTERN} if k == "source"
+                 else _value_schema(p) if value_kind(p) != "text" else {"type": "string"})
+             for k, p in voc.references.items()}
+    props["quote"] = {"type": "string", "minLength": 1}
+    return {"anyOf": [
+        {"type": "string", "pattern": ID_PATTERN, "description": "id of a source record"},
+        {"type": "object", "additionalProperties": False, "required": ["source"],
+         "properties": props},
+    ]}
+
+
+def _claim_schema(voc: Vocabulary, prop: Property) -> dict[str, Any]:
+    props: dict[str, Any] = {"value": {**_value_schema(prop), "description": prop.comment}}
+    for q in prop.qualifiers:
+        props[q] = {**_value_schema(voc.qualifiers[q]), "description": voc.qualifiers[q].comment}
+    if value_kind(prop) == "text":
+        props["lang"] = {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"}
+    props.update({
+        "rank": {"enum": sorted(voc.ranks)},
+        "reason": {"type": "string", "minLength": 1,
+                   "description": "why a deprecated claim is wrong (required when deprecated)"},
+        "alternative": {"type": "boolean", "description":
+                        "sources disagree and none is better: keep all values, warn"},
+        "note": {"type": "string", "minLength": 1},
+        "sources": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/reference"}},
+    })
+    return {
+        "type": "object", "additionalProperties": False, "required": ["value", "sources"],
+        "properties": props,
+        "if": {"required": ["rank"], "properties": {"rank": {"const": "deprecated"}}},
+        "then": {"required": ["reason"]},
+    }
+
+
+def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
+    """`{kind: JSON Schema}` for every record folder."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in voc.kinds():
+        types = voc.types_for_kind(kind)
+        head = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$id": f"{SCHEMA_BASE}{kind}.schema.json",
+                "title": f"personkg {kind} record", "type": "object",
+                "additionalProperties": False}
+        if kind == "sources":
+            props: dict[str, Any] = {"id": {"type": "string", "pattern": ID_PATTERN},
+                                     "type": {"enum": types}}
+            for f in voc.source_fields.values():
+                if f.value_class == "Trust":
+                    schema: dict[str, Any] = {"enum": sorted(voc.trust_levels)}
+                elif f.allowed:
+                    schema = {"enum": list(f.allowed)}
+                elif f.value_type == DATE_TYPE:
+                    schema = _value_schema(Property("", "", "", "", "", frozenset(),
+                                                    value_type=DATE_TYPE))
+                elif f.value_type == XSD + "anyURI":
+                    schema = {"type": "string", "pattern": URL_PATTERN}
+                else:
+                    schema = {"type": "string", "minLength": 1}
+                props[f.key] = {**schema, "description": f.label}
+            props["wikidata"] = {"type": ["string", "null"], "pattern": QID_PATTERN}
+            required = ["id", "type"] + [f.key for f in voc.source_fields.values() if f.required]
+            out[kind] = {**head, "required": required, "properties": props}
+            continue
+        claim_props: dict[str, Property] = {}
+        for t in types:
+            for p in voc.claims_for(t):
+                claim_props[p.key] = p
+        ordered = [p for p in voc.claims.values() if p.key in claim_props]
+        out[kind] = {
+            **head,
+            "required": ["id", "type", "name"],
+            "properties": {
+                "id": {"type": "string", "pattern": ID_PATTERN,
+                       "description": "the record's id; equals the file name"},
+                "type": {"enum": types},
+                "name": {"type": "string", "minLength": 1},
+                "description": {"type": "string", "minLength": 1},
+                "aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                "wikidata": {"type": ["string", "null"], "pattern": QID_PATTERN,
+                             "description": "Wikidata QID, filled in by `personkg reconcile`"},
+                "claims": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {p.key: {"type": "array", "minItems": 1,
+                                           "description": p.comment,
+                                           "items": _claim_schema(voc, p)}
+                                   for p in ordered},
+                },
+            },
+            "$defs": {"reference": _reference_schema(voc)},
+        }
+    out["dataset"] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}dataset.schema.json", "title": "personkg dataset metadata",
+        "type": "object", "additionalProperties": False, "required": ["title", "base"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1},
+            "description": {"type": "string"},
+            "base": {"type": "string", "pattern": r"^https?://\S+[/#]$",
+                     "description": "base IRI of the dataset's entities"},
+            "license": {"type": "string", "pattern": URL_PATTERN},
+            "publisher": {"type": "string"},
+            "version": {"type": "string"},
+        },
+    }
+    return out
+
+
+# ------------------------------------------------------------------- SHACL
+
+def _ttl_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _value_constraint(prop: Property) -> list[str]:
+    kind = value_kind(prop)
+    if kind == "item":
+        return ["sh:nodeKind sh:IRI", f"sh:class pkg:{prop.value_class}"]
+    if kind == "date":
+        return ["sh:or ( [ sh:datatype xsd:gYear ] [ sh:datatype xsd:gYearMonth ] "
+                "[ sh:datatype xsd:date ] )"]
+    if kind == "text":
+        return ["sh:datatype rdf:langString"]
+    if kind == "integer":
+        return ["sh:datatype xsd:integer", "sh:minInclusive 1"]
+    if kind == "url":
+        return ["sh:nodeKind sh:IRI", f"sh:pattern {_ttl_str('^https?://')}"]
+    out = ["sh:datatype xsd:string"]
+    if prop.pattern:
+        out.append(f"sh:pattern {_ttl_str(prop.pattern)}")
+    return out
+
+
+def _shape(iri: str, lines: list[str]) -> str:
+    return f"pkgsh:{iri}\n    " + " ;\n    ".join(lines) + " .\n"
+
+
+_CONFLICT = """SELECT $this ?value WHERE {{
+        $this pkgp:{n} ?s1, ?s2 .
+        ?s1 a pkg:BestRank ; pkgps:{n} ?v1 .
+        ?s2 a pkg:BestRank ; pkgps:{n} ?v2 .
+        FILTER (STR(?s1) < STR(?s2) && !sameTerm(?v1, ?v2))
+        FILTER ({neg}EXISTS {{ ?s1 pkg:alternative true . ?s2 pkg:alternative true }})
+        BIND (?s2 AS ?value)
+    }}"""
+
+
+def property_shapes(voc: Vocabulary) -> str:
+    """Turtle text of the generated per-property shapes."""
+    parts = [
+        "# GENERATED by `personkg generate` from ontology/personkg.ttl: do not edit.\n"
+        "# Per-property rules: value class or datatype, domain, single values, qualifiers.\n"
+        "# Each shape's pkgsh:code is the stable code reported by `personkg validate`.\n\n"
+        "@prefix sh:    <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix rdf:   <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix pkg:   <https://w3id.org/personkg/ontology#> .\n"
+        "@prefix pkgp:  <https://w3id.org/personkg/prop/> .\n"
+        "@prefix pkgps: <https://w3id.org/personkg/prop/statement/> .\n"
+        "@prefix pkgpq: <https://w3id.org/personkg/prop/qualifier/> .\n"
+        "@prefix pkgsh: <https://w3id.org/personkg/shapes#> .\n"
+    ]
+    for p in voc.claims.values():
+        n = p.name
+        parts.append(f"\n# {p.key}: {p.label}\n")
+        parts.append(_shape(f"{n}-value", [
+            "a sh:PropertyShape", f"sh:targetSubjectsOf pkgps:{n}", f"sh:path pkgps:{n}",
+            "sh:minCount 1", "sh:maxCount 1", *_value_constraint(p),
+            'pkgsh:code "value-type"',
+            f"sh:message {_ttl_str(f'{p.key}: the value is not {_expected(p)}')}",
+        ]))
+        classes = [f"[ sh:class pkg:{d} ]" for d in p.domain]
+        domain = (f"sh:class pkg:{p.domain[0]}" if len(classes) == 1
+                  else "sh:or ( " + " ".join(classes) + " )")
+        parts.append(_shape(f"{n}-domain", [
+            "a sh:NodeShape", f"sh:targetSubjectsOf pkgp:{n}", domain, 'pkgsh:code "domain"',
+            f"sh:message {_ttl_str(f'{p.key} is a claim for ' + ' or '.join(p.domain) + ' records')}",
+        ]))
+        if p.single_valued:
+            for code, neg, severity, msg in (
+                ("conflicting-values", "NOT ", "sh:Violation",
+                 f"{p.key} is single-valued but has two different best-rank values; deprecate "
+                 "the wrong one or mark both `alternative: true`"),
+                ("alternative-values", "", "sh:Warning",
+                 f"{p.key} has alternative values from sources that disagree"),
+            ):
+                query = _CONFLICT.format(n=n, neg=neg)
+                parts.append(_shape(f"{n}-{code}", [
+                    "a sh:NodeShape", f"sh:targetSubjectsOf pkgp:{n}", f"sh:severity {severity}",
+                    f'pkgsh:code "{code}"', f"sh:message {_ttl_str(msg)}",
+                    f'sh:sparql [ sh:prefixes pkgsh: ; sh:select """{query}""" ]',
+                ]))
+    parts.append("\n# qualifiers\n")
+    for q in voc.qualifiers.values():
+        parts.append(_shape(f"qualifier-{q.name}", [
+            "a sh:PropertyShape", f"sh:targetSubjectsOf pkgpq:{q.name}", f"sh:path pkgpq:{q.name}",
+            "sh:maxCount 1", *_value_constraint(q), 'pkgsh:code "qualifier-type"',
+            f"sh:message {_ttl_str(f'qualifier {q.key}: the value is not {_expected(q)}')}",
+        ]))
+    return "".join(parts)
+
+
+def _expected(p: Property) -> str:
+    kind = value_kind(p)
+    return {"item": f"one {p.value_class}", "date": "one date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "text": "one text with a language", "integer": "one positive integer",
+            "url": "one http(s) IRI"}.get(kind, "one string" + (
+                f" matching {p.pattern}" if p.pattern else ""))
+
+
+def generated_files(voc: Vocabulary) -> dict[str, str]:
+    """`{file name under shapes/: text}` for everything generated."""
+    files = {f"{kind}.schema.json": json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+             for kind, schema in record_schemas(voc).items()}
+    files["properties.shacl.ttl"] = property_shapes(voc)
+    return files
+
+
+def write_generated(voc: Vocabulary, shapes_dir: Path) -> list[Path]:
+    written = []
+    for name, text in generated_files(voc).items():
+        path = shapes_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

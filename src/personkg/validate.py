@@ -1,0 +1,244 @@
+"""The four validation layers, each reporting against the YAML file and line:
+
+1. YAML syntax (and UTF-8);          2. JSON Schema per record kind;
+3. references between records;        4. SHACL on the compiled graph.
+
+`check()` runs them in order and returns a `Checked` result: the report, and the dataset
+and graph built from the records that passed layers 1-2. A problem found by an earlier
+layer is not reported again by a later one at the same place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from .errors import RunError
+from .graph import CompiledGraph, compile_dataset, statement_iri
+from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir
+from .model import Dataset, entity_from_raw, parse_date, source_from_raw
+from .report import ERROR, WARNING, Issue, Report
+from .resources import KINDS_HINT, resource_dir
+from .schemas import value_kind
+from .vocab import Vocabulary
+
+__all__ = ["Checked", "check", "load_dataset"]
+
+
+@dataclass
+class Checked:
+    report: Report
+    dataset: Dataset
+    graph: CompiledGraph | None
+
+
+# ------------------------------------------------------------- layer 2: schema
+
+@cache
+def _validator(shapes_dir: str, kind: str) -> jsonschema.protocols.Validator:
+    path = Path(shapes_dir) / f"{kind}.schema.json"
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{path}: cannot read the record schema: {exc}") from None
+    checker = jsonschema.FormatChecker()
+    checker.checks("personkg-date")(lambda v: not isinstance(v, (str, int))
+                                   or isinstance(v, bool) or parse_date(v) is not None)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=checker)
+
+
+def _dotted(path: Any) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "record"
+
+
+def _schema_issue(rec: RawRecord, err: ValidationError) -> Issue:
+    if err.context:  # anyOf/oneOf: the most relevant branch says more
+        err = best_match(err.context)
+    where = list(err.absolute_path)
+    inst = err.instance
+    v = err.validator
+    line = line_of(rec.data, where)
+    at = _dotted(where)
+    if v == "additionalProperties" and isinstance(inst, LineDict):
+        allowed = set(err.schema.get("properties", {}))
+        extra = sorted((k for k in inst if k not in allowed), key=str)
+        key = extra[0] if extra else "?"
+        line = inst.key_lines.get(key, line)
+        hint = ", ".join(sorted(allowed))
+        return Issue.at(rec.path, line, "unknown-key",
+                        f"{at}: unknown key {key!r} (allowed here: {hint})", layer="schema")
+    if v == "required":
+        missing = [k for k in err.validator_value if k not in inst]
+        name = missing[0] if missing else "?"
+        if name == "sources":
+            return Issue.at(rec.path, line, "claim-without-source",
+                            f"{at}: the claim has no sources; every claim needs at least one",
+                            layer="schema")
+        if name == "reason":
+            return Issue.at(rec.path, line, "deprecated-without-reason",
+                            f"{at}: a deprecated claim must say why (reason: ...)", layer="schema")
+        return Issue.at(rec.path, line, "missing-key", f"{at}: missing required key {name!r}",
+                        layer="schema")
+    if v == "minItems" and where and where[-1] == "sources":
+        return Issue.at(rec.path, line, "claim-without-source",
+                        f"{at}: empty sources; every claim needs at least one", layer="schema")
+    if v in ("format", "pattern", "minimum", "maximum") and err.schema.get(
+            "format") == "personkg-date":
+        return Issue.at(rec.path, line, "bad-date",
+                        f"{at}: {inst!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD "
+                        "(a real calendar date)", layer="schema")
+    if v == "type":
+        want = err.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        return Issue.at(rec.path, line, "wrong-type",
+                        f"{at}: expected {want}, got {type(inst).__name__} {inst!r}",
+                        layer="schema")
+    if v == "enum":
+        return Issue.at(rec.path, line, "bad-value",
+                        f"{at}: {inst!r} is not one of {', '.join(map(str, err.validator_value))}",
+                        layer="schema")
+    return Issue.at(rec.path, line, "bad-value", f"{at}: {err.message}", layer="schema")
+
+
+def _schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
+    validator = _validator(str(shapes_dir), rec.kind)
+    issues = [_schema_issue(rec, e) for e in validator.iter_errors(rec.data)]
+    # one issue per place: the first is the most specific
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for i in sorted(issues, key=lambda i: i.line):
+        if (i.code, i.line) not in seen:
+            seen.add((i.code, i.line))
+            out.append(i)
+    return out
+
+
+# --------------------------------------------------------- layer 3: references
+
+def _reference_check(ds: Dataset, all_ids: dict[str, list[Path]],
+                     voc: Vocabulary) -> list[Issue]:
+    issues = []
+    item_claims = {k for k, p in voc.claims.items() if value_kind(p) == "item"}
+    item_quals = {k for k, p in voc.qualifiers.items() if value_kind(p) == "item"}
+    for ent in ds.entities.values():
+        seen: dict[str, int] = {}
+        for c in ent.claims:
+            targets = [c.value] if c.property in item_claims else []
+            targets += [v for k, v in c.qualifiers.items() if k in item_quals]
+            for t in targets:
+                if str(t) not in ds.entities:
+                    what = ("a source, not an entity" if str(t) in ds.sources else
+                            "not an entity in this dataset" if str(t) not in all_ids else
+                            "a record that did not pass its schema check")
+                    issues.append(Issue.at(ent.path, c.line, "unknown-id",
+                                           f"claims.{c.property}: {t!r} is {what}",
+                                           layer="references"))
+            for r in c.references:
+                if r.source not in ds.sources:
+                    what = ("an entity, not a source" if r.source in ds.entities
+                            else "not a source record in this dataset")
+                    issues.append(Issue.at(ent.path, r.line, "unknown-source",
+                                           f"claims.{c.property}: source {r.source!r} is {what}",
+                                           layer="references"))
+            iri = statement_iri(ds.base, ent.id, c)
+            if iri in seen:
+                issues.append(Issue.at(ent.path, c.line, "duplicate-claim",
+                                       f"claims.{c.property}: same value and qualifiers as the "
+                                       f"claim at line {seen[iri]}; merge their sources",
+                                       layer="references"))
+            seen.setdefault(iri, c.line)
+    return issues
+
+
+# ------------------------------------------------------------- the pipeline
+
+def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
+    """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
+    root = Path(root)
+    shapes_dir = resource_dir("shapes")
+    items = load_dir(root, voc.kinds())
+    if not items:
+        raise RunError(f"{root}: no records found (expected YAML files in subfolders "
+                       f"{KINDS_HINT})")
+    ds = Dataset(root=root)
+    meta_path = root / "dataset.yaml"
+    if meta_path.is_file():
+        meta = _load_metadata(meta_path, shapes_dir, report)
+        if meta:
+            ds.metadata = dict(meta)
+            ds.base = str(meta.get("base", ds.base))
+    all_ids: dict[str, list[Path]] = {}
+    value_kinds = {k: value_kind(p) for k, p in voc.claims.items()}
+    qualifier_kinds = {k: value_kind(p) for k, p in voc.qualifiers.items()}
+    for item in items:
+        if isinstance(item, LoadProblem):
+            report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
+            continue
+        report.records += 1
+        rid = item.data.get("id")
+        if isinstance(rid, str):
+            first = all_ids.setdefault(rid, [])
+            first.append(item.path)
+            if len(first) > 1:
+                report.add(Issue.at(item.path, item.data.key_lines.get("id", 1), "duplicate-id",
+                                    f"id {rid!r} is already used by {first[0]}",
+                                    layer="references"))
+                continue
+            if rid != item.path.stem:
+                report.add(Issue.at(item.path, item.data.key_lines.get("id", 1), "id-mismatch",
+                                    f"id {rid!r} differs from the file name {item.path.name!r}",
+                                    layer="references"))
+        problems = _schema_check(item, shapes_dir)
+        if problems:
+            report.extend(problems)
+            continue
+        if item.kind == "sources":
+            src = source_from_raw(item)
+            ds.sources[src.id] = src
+        else:
+            ent = entity_from_raw(item, value_kinds, qualifier_kinds)
+            ds.entities[ent.id] = ent
+    report.extend(_reference_check(ds, all_ids, voc))
+    return ds
+
+
+def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:
+    from .load import load_file
+
+    item = load_file(path, "dataset")
+    if isinstance(item, LoadProblem):
+        report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
+        return None
+    problems = _schema_check(item, shapes_dir)
+    report.extend(problems)
+    return None if problems else item.data
+
+
+def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Checked:
+    """Run every layer on the data folder `root`."""
+    from .shacl import shacl_check
+
+    voc = voc or Vocabulary.load()
+    report = Report()
+    ds = load_dataset(root, voc, report)
+    graph = compile_dataset(ds, voc)
+    report.triples = len(set(graph.triples))
+    if shacl:
+        already = {(i.path, i.line) for i in report.issues}
+        for issue in shacl_check(graph, voc):
+            if (issue.path, issue.line) not in already:
+                report.add(issue)
+    return Checked(report, ds, graph)
+
+
+__all__ += ["ERROR", "WARNING"]
