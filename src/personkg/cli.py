@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import DataError, PersonkgError, RunError
+from .errors import DataError, PersonkgError
 from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
 from .report import RENDERERS, render_json

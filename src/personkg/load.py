@@ -122,6 +122,8 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         return LoadProblem(path, line, "yaml-syntax", f"YAML syntax error: {what}")
     except yaml.YAMLError as exc:
         return LoadProblem(path, None, "yaml-syntax", f"YAML syntax error: {exc}")
@@ -143,7 +145,11 @@ def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            if path.suffix in (".yaml", ".yml") and path.is_file():
+            if path.suffix not in (".yaml", ".yml"):
+                continue
+            if path.is_symlink() and not path.exists():
+                raise RunError(f"{path}: cannot read: the link points to a missing file")
+            if path.is_file():
                 try:
                     out.append(load_file(path, kind))
                 except OSError as exc:

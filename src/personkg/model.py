@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from .load import LineDict, LineList, RawRecord
 
@@ -68,7 +68,7 @@ class Text:
         return self.text
 
 
-Value = Union[str, int, Date, Text]
+Value = str | int | Date | Text
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def _value(raw: Any, kind: str, lang: str = "en") -> Value:
 
 def _references(raw: LineList) -> list[Reference]:
     out = []
-    for item, line in zip(raw, raw.item_lines):
+    for item, line in zip(raw, raw.item_lines, strict=True):
         if isinstance(item, str):
             out.append(Reference(source=item, line=line))
         else:
@@ -172,7 +172,7 @@ def entity_from_raw(rec: RawRecord, value_kinds: dict[str, str],
                  aliases=list(d.get("aliases") or []), wikidata=d.get("wikidata"))
     claims: LineDict = d.get("claims") or LineDict()
     for key, items in claims.items():
-        for item, line in zip(items, items.item_lines):
+        for item, line in zip(items, items.item_lines, strict=True):
             lang = item.get("lang", "en")
             ent.claims.append(Claim(
                 property=key,

@@ -226,9 +226,10 @@ def property_shapes(voc: Vocabulary) -> str:
         classes = [f"[ sh:class pkg:{d} ]" for d in p.domain]
         domain = (f"sh:class pkg:{p.domain[0]}" if len(classes) == 1
                   else "sh:or ( " + " ".join(classes) + " )")
+        domain_msg = f"{p.key} is a claim for {' or '.join(p.domain)} records"
         parts.append(_shape(f"{n}-domain", [
             "a sh:NodeShape", f"sh:targetSubjectsOf pkgp:{n}", domain, 'pkgsh:code "domain"',
-            f"sh:message {_ttl_str(f'{p.key} is a claim for ' + ' or '.join(p.domain) + ' records')}",
+            f"sh:message {_ttl_str(domain_msg)}",
         ]))
         if p.single_valued:
             for code, neg, severity, msg in (

@@ -101,13 +101,31 @@ def _schema_issue(rec: RawRecord, err: ValidationError) -> Issue:
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
         return Issue.at(rec.path, line, "wrong-type",
-                        f"{at}: expected {want}, got {type(inst).__name__} {inst!r}",
+                        f"{at}: expected {want}, got {_json_type(inst)} {_plain(inst)!r}",
                         layer="schema")
     if v == "enum":
         return Issue.at(rec.path, line, "bad-value",
                         f"{at}: {inst!r} is not one of {', '.join(map(str, err.validator_value))}",
                         layer="schema")
     return Issue.at(rec.path, line, "bad-value", f"{at}: {err.message}", layer="schema")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    return {int: "integer", float: "number", str: "string"}.get(type(value), "null")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
@@ -125,8 +143,9 @@ def _schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
 
 # --------------------------------------------------------- layer 3: references
 
-def _reference_check(ds: Dataset, all_ids: dict[str, list[Path]],
-                     voc: Vocabulary) -> list[Issue]:
+def _reference_check(ds: Dataset, broken: set[str], voc: Vocabulary) -> list[Issue]:
+    """Unknown ids and sources, duplicate claims. Ids in `broken` belong to records that
+    failed an earlier layer: claims pointing at them are not reported again."""
     issues = []
     item_claims = {k for k, p in voc.claims.items() if value_kind(p) == "item"}
     item_quals = {k for k, p in voc.qualifiers.items() if value_kind(p) == "item"}
@@ -136,15 +155,14 @@ def _reference_check(ds: Dataset, all_ids: dict[str, list[Path]],
             targets = [c.value] if c.property in item_claims else []
             targets += [v for k, v in c.qualifiers.items() if k in item_quals]
             for t in targets:
-                if str(t) not in ds.entities:
+                if str(t) not in ds.entities and str(t) not in broken:
                     what = ("a source, not an entity" if str(t) in ds.sources else
-                            "not an entity in this dataset" if str(t) not in all_ids else
-                            "a record that did not pass its schema check")
+                            "not an entity in this dataset")
                     issues.append(Issue.at(ent.path, c.line, "unknown-id",
                                            f"claims.{c.property}: {t!r} is {what}",
                                            layer="references"))
             for r in c.references:
-                if r.source not in ds.sources:
+                if r.source not in ds.sources and r.source not in broken:
                     what = ("an entity, not a source" if r.source in ds.entities
                             else "not a source record in this dataset")
                     issues.append(Issue.at(ent.path, r.line, "unknown-source",
@@ -177,30 +195,39 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         if meta:
             ds.metadata = dict(meta)
             ds.base = str(meta.get("base", ds.base))
-    all_ids: dict[str, list[Path]] = {}
     value_kinds = {k: value_kind(p) for k, p in voc.claims.items()}
     qualifier_kinds = {k: value_kind(p) for k, p in voc.qualifiers.items()}
+    owner: dict[str, Path] = {}
+    broken: set[str] = set()
+    # Records whose id matches their file name claim their id first, so a copy under
+    # another name is the one reported as the duplicate.
+    records = [i for i in items if isinstance(i, RawRecord)]
+    records.sort(key=lambda r: r.data.get("id") != r.path.stem)
     for item in items:
         if isinstance(item, LoadProblem):
             report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
-            continue
+            broken.add(item.path.stem)
+    for item in records:
         report.records += 1
         rid = item.data.get("id")
+        id_line = item.data.key_lines.get("id", 1)
         if isinstance(rid, str):
-            first = all_ids.setdefault(rid, [])
-            first.append(item.path)
-            if len(first) > 1:
-                report.add(Issue.at(item.path, item.data.key_lines.get("id", 1), "duplicate-id",
-                                    f"id {rid!r} is already used by {first[0]}",
-                                    layer="references"))
-                continue
             if rid != item.path.stem:
-                report.add(Issue.at(item.path, item.data.key_lines.get("id", 1), "id-mismatch",
+                broken.add(item.path.stem)
+                report.add(Issue.at(item.path, id_line, "id-mismatch",
                                     f"id {rid!r} differs from the file name {item.path.name!r}",
                                     layer="references"))
+            if rid in owner:
+                report.add(Issue.at(item.path, id_line, "duplicate-id",
+                                    f"id {rid!r} is already used by {_shown(owner[rid])}",
+                                    layer="references"))
+                continue
+            owner[rid] = item.path
         problems = _schema_check(item, shapes_dir)
         if problems:
             report.extend(problems)
+            if isinstance(rid, str):
+                broken.add(rid)
             continue
         if item.kind == "sources":
             src = source_from_raw(item)
@@ -208,8 +235,12 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         else:
             ent = entity_from_raw(item, value_kinds, qualifier_kinds)
             ds.entities[ent.id] = ent
-    report.extend(_reference_check(ds, all_ids, voc))
+    report.extend(_reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
     return ds
+
+
+def _shown(path: Path) -> str:
+    return Issue.at(path, 0, "", "").path
 
 
 def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:

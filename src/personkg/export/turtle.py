@@ -55,7 +55,7 @@ def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
     by_subject: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     subjects: dict[str, ox.NamedNode] = {}
     for t in graph.triples:
-        key = str(t.subject)
+        key = t.subject.value
         subjects[key] = t.subject
         by_subject[key][t.predicate.value].add(t.object)
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]

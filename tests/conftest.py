@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from personkg.cli import main
+from personkg.vocab import Vocabulary
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(scope="session")
+def voc() -> Vocabulary:
+    return Vocabulary.load()
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the small valid dataset, to break on purpose."""
+    dest = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini", dest)
+    return dest
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    """Run the CLI in-process; returns exit code, stdout and stderr."""
+
+    def _run(*args: str) -> Result:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+def run_process(*args: str, cwd: Path | None = None) -> Result:
+    """Run the installed `personkg` in a separate process (real exit codes, streams)."""
+    proc = subprocess.run([sys.executable, "-m", "personkg", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
