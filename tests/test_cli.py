@@ -74,3 +74,20 @@ def test_export_to_a_missing_folder_exits_2(run, tmp_path):
 def test_generate_check_reports_up_to_date(run):
     result = run("generate", "--check")
     assert result.code == 0, result.err
+
+
+def test_embedded_dataset_copy_with_one_injected_error(run, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    person = data / "people" / "jan-leike.yaml"
+    lines = person.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == "claims:")
+    lines[line - 1] = "claims:\n  shoe_size:\n    - {value: 44, sources: [jan-leike-name]}\n"
+    person.write_text("".join(lines), encoding="utf-8")
+    result = run("validate", "--data", str(data))
+    assert result.code == 1
+    [issue] = [ln for ln in result.out.splitlines() if " error " in ln]
+    assert issue.startswith(f"{person}:{line + 1}: error unknown-key: claims: unknown key "
+                            "'shoe_size'")
