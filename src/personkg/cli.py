@@ -12,9 +12,10 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import DataError, PersonkgError
+from .errors import DataError, PersonkgError, RunError
 from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
+from .query import RESULT_FORMATS, named_queries, run_query
 from .report import RENDERERS, render_json
 from .resources import default_data_dir, resource_dir
 from .validate import Checked, check
@@ -102,6 +103,46 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     click.echo(result.report.summary())
     click.echo(f"wrote {', '.join(f'dataset.{e}' for e in EXTENSIONS.values())} "
                f"and validation.json to {out_dir}")
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@data_option
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read the query from a .rq file.")
+@click.option("--name", "query_name", help="Run a named query from the library (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
+              show_default=True, help="SELECT result format (CONSTRUCT/DESCRIBE give Turtle).")
+def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
+          query_name: str | None, list_queries: bool, fmt: str) -> None:
+    """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME).
+
+    The project's prefixes (pkg, pkgd, pkgp, pkgps, pkgpq, pkgpr, id, rdf, rdfs, xsd, schema,
+    prov, skos, wd, wdt) are predeclared."""
+    library = named_queries()
+    if list_queries:
+        width = max(len(n) for n in library) if library else 0
+        for q in library.values():
+            click.echo(f"{q.name.ljust(width)}  {q.title}: {q.answers}")
+        return
+    given = [x for x in (sparql, query_file, query_name) if x]
+    if len(given) != 1:
+        raise RunError("give exactly one of: a SPARQL string, --file F.rq, --name NAME")
+    if query_name:
+        if query_name not in library:
+            raise RunError(f"no named query {query_name!r} (known: {', '.join(library)})")
+        text, origin = library[query_name].text, str(library[query_name].path)
+    elif query_file:
+        try:
+            text, origin = query_file.read_text(encoding="utf-8"), str(query_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RunError(f"{query_file}: cannot read: {exc}") from None
+    else:
+        text, origin = str(sparql), "query"
+    result = _checked_or_fail(data_dir, shacl=False)
+    assert result.graph is not None
+    click.echo(run_query(result.graph.store(), text, fmt, origin), nl=False)
 
 
 @cli.command()
