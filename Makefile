@@ -32,7 +32,7 @@ lint: $(VENV)/.deps
 	$(BIN)/mypy
 
 generate: install
-	$(BIN)/python -m personkg generate
+	$(BIN)/personkg generate --root $(CURDIR)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -72,8 +72,14 @@ def test_export_to_a_missing_folder_exits_2(run, tmp_path):
 
 
 def test_generate_check_reports_up_to_date(run):
-    result = run("generate", "--check")
+    result = run("generate", "--check", "--root", str(REPO))
     assert result.code == 0, result.err
+
+
+def test_generate_outside_a_source_tree_exits_2(run, tmp_path):
+    result = run("generate", "--root", str(tmp_path))
+    assert result.code == 2 and "ontology/personkg.ttl: not found" in result.err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_embedded_dataset_copy_with_one_injected_error(run, tmp_path):

@@ -146,14 +146,39 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
 
 
 @cli.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of standard output.")
+def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
+    """Summarize the dataset: records and statements by kind, how well they are sourced,
+    deprecated claims, conflicts, weakly sourced facts and the status of every quotation."""
+    from .datareport import REPORT_FORMATS, collect
+
+    result = _checked_or_fail(data_dir, shacl=False)
+    assert result.graph is not None
+    text = REPORT_FORMATS[fmt](collect(result.graph.store(), Vocabulary.load()))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file(output, text)
+
+
+@cli.command()
 @click.option("--check", "check_only", is_flag=True,
               help="Only report whether the generated files are up to date (exit 1 if not).")
-def generate(check_only: bool) -> None:
+@click.option("--root", "root", type=click.Path(path_type=Path), default=".", show_default=True,
+              help="The personkg source tree: ontology/personkg.ttl is read, shapes/ written.")
+def generate(check_only: bool, root: Path) -> None:
     """Regenerate shapes/*.schema.json and shapes/properties.shacl.ttl from the ontology."""
     from .schemas import generated_files, write_generated
 
-    voc = Vocabulary.load()
-    shapes = resource_dir("shapes")
+    ontology = root / "ontology" / "personkg.ttl"
+    if not ontology.is_file():
+        raise RunError(f"{ontology}: not found (run from a personkg source tree or pass --root)")
+    voc = Vocabulary.load(ontology)
+    shapes = root / "shapes"
     if check_only:
         stale = [n for n, text in generated_files(voc).items()
                  if not (shapes / n).is_file()

@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = ["resource_dir", "default_data_dir", "KINDS_HINT"]
 
 _PACKAGE = Path(__file__).resolve().parent
-KINDS_HINT = "people, organizations, works, events, awards, topics, places, sources"
+KINDS_HINT = "people, organizations, works, quotations, events, awards, topics, places, sources"
 
 
 def resource_dir(name: str) -> Path:
