@@ -39,7 +39,50 @@ def test_engines_agree_on_all_defects_at_once(mini, voc):
     assert fast == _issues(mini, voc, "pyshacl")
 
 
-def test_engines_agree_on_the_embedded_dataset(voc):
-    fast = _issues(REPO / "data", voc, "fast")
+# A slice of the embedded dataset, small enough for pySHACL (which takes minutes on all of
+# it): these records in full, the records they point to as stubs, and every source.
+SLICE = {
+    "people": ["jan-leike"],
+    "organizations": ["openai-superalignment"],
+    "works": ["deep-rl-from-human-preferences", "x-post-2024-05-28-joining-anthropic",
+              "measuring-progress-on-scalable-oversight"],
+    "quotations": ["lessons-4-01-necessity-of-automated-researchers",
+                   "lessons-8-01-entering-the-field", "lessons-1-01-primary-goal-of-alignment",
+                   "aiwiki-over-the-past-few-months-my"],
+}
+
+
+def _embedded_slice(dest):
+    import shutil
+
+    import yaml
+
+    data = REPO / "data"
+    shutil.copytree(data / "sources", dest / "sources")
+    shutil.copy(data / "dataset.yaml", dest / "dataset.yaml")
+    kept = {rid for ids in SLICE.values() for rid in ids}
+    wanted: set[str] = set()
+    for kind, ids in SLICE.items():
+        (dest / kind).mkdir(exist_ok=True)
+        for rid in ids:
+            text = (data / kind / f"{rid}.yaml").read_text(encoding="utf-8")
+            (dest / kind / f"{rid}.yaml").write_text(text, encoding="utf-8")
+            for claims in (yaml.safe_load(text).get("claims") or {}).values():
+                for c in claims:
+                    wanted.update(str(v) for k, v in c.items()
+                                  if k not in ("sources", "note", "reason", "rank"))
+    for path in data.glob("*/*.yaml"):
+        if path.stem in wanted - kept and path.parent.name != "sources":
+            rec = yaml.safe_load(path.read_text(encoding="utf-8"))
+            (dest / path.parent.name).mkdir(exist_ok=True)
+            stub = {k: rec[k] for k in ("id", "type", "name")}
+            (dest / path.parent.name / path.name).write_text(yaml.safe_dump(stub),
+                                                            encoding="utf-8")
+    return dest
+
+
+def test_engines_agree_on_a_slice_of_the_embedded_dataset(voc, tmp_path):
+    root = _embedded_slice(tmp_path / "data")
+    fast = _issues(root, voc, "fast")
     assert {i.code for i in fast} == {"alternative-values", "weakly-sourced"}
-    assert fast == _issues(REPO / "data", voc, "pyshacl")
+    assert fast == _issues(root, voc, "pyshacl")

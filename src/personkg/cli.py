@@ -17,7 +17,7 @@ from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
 from .query import RESULT_FORMATS, named_queries, run_query
 from .report import RENDERERS, render_json
-from .resources import default_data_dir, resource_dir
+from .resources import default_data_dir
 from .validate import Checked, check
 from .vocab import Vocabulary
 

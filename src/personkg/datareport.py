@@ -74,10 +74,12 @@ class DataReport:
         rows = self.sections["statements"]
         return {k: self._count(rows, k) for k in ("preferred", "normal", "deprecated")}
 
-    def by_trust(self) -> dict[str, int]:
+    def by_trust(self, about: str | None = None) -> dict[str, int]:
+        """Statements by the trust of their best source; `about` is "fact" or "quotation"."""
         out = dict.fromkeys(TRUST_ORDER, 0)
         for r in self.sections["sourcing"]:
-            out[str(r["bestTrust"])] += int(r["statements"])  # type: ignore[call-overload]
+            if about is None or r["about"] == about:
+                out[str(r["bestTrust"])] += int(r["statements"])  # type: ignore[call-overload]
         return {k: v for k, v in out.items() if v or k != "none"}
 
     def by_source_count(self) -> dict[str, int]:
@@ -103,7 +105,8 @@ class DataReport:
             "referenced": self.referenced,
             "referenced_percent": round(100 * self.referenced / total, 1) if total else 100.0,
             "by_rank": self.by_rank(),
-            "by_best_source_trust": self.by_trust(),
+            "by_best_source_trust": {"facts": self.by_trust("fact"),
+                                     "quotations": self.by_trust("quotation")},
             "by_number_of_sources": self.by_source_count(),
             "deprecated": len(self.sections["deprecated"]),
             "conflicts": len(self.sections["conflicts"]),
@@ -135,6 +138,9 @@ def collect(store: ox.Store, voc: Vocabulary) -> DataReport:
         for row in rows:
             if "property" in row:
                 row["property"] = keys.get(str(row["property"]), row["property"])
+        if section == "conflicts":
+            for row in rows:
+                row["values"] = " | ".join(sorted(str(row["values"]).split(" | ")))
         report.sections[section] = rows
     return report
 
@@ -181,9 +187,13 @@ def _render(rep: DataReport, markdown: bool) -> str:
     table(["type", "records"], [[r["type"], r["records"]] for r in rep.sections["entities"]])
 
     head("Statements by the trust of their best source")
-    trust: dict[str, int] = s["by_best_source_trust"]  # type: ignore[assignment]
-    table(["best source", "statements", "share"],
-          [[k, v, _pct(v, total)] for k, v in trust.items()])
+    facts, quoted = rep.by_trust("fact"), rep.by_trust("quotation")
+    nf, nq = sum(facts.values()), sum(quoted.values())
+    table(["best source", "facts", "share", "about quotations", "share"],
+          [[k, facts[k], _pct(facts[k], nf), quoted[k], _pct(quoted[k], nq)] for k in facts])
+    out.append("")
+    out.append("Statements about quotations record what a compilation attributes to whom; "
+               "how far each quotation was checked is its status (below).")
 
     head("Statements by number of sources")
     counts: dict[str, int] = s["by_number_of_sources"]  # type: ignore[assignment]
