@@ -48,7 +48,9 @@ def test_named_query_career_on_the_embedded_dataset(run):
 
 def test_list_shows_titles(run):
     result = run("query", "--list")
-    assert result.out.startswith("career  Career timeline: ")
+    lines = {line.split()[0]: line for line in result.out.splitlines()}
+    assert "Career timeline: every employment" in lines["career"]
+    assert "Quotations and how far each was checked" in lines["report-quotations"]
 
 
 def test_syntax_error_names_line_and_column(run, mini):

@@ -23,7 +23,7 @@ from .errors import RunError
 from .graph import CompiledGraph, compile_dataset, statement_iri
 from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir
 from .model import Dataset, entity_from_raw, parse_date, source_from_raw
-from .report import ERROR, WARNING, Issue, Report
+from .report import Issue, Report
 from .resources import KINDS_HINT, resource_dir
 from .schemas import value_kind
 from .vocab import Vocabulary
@@ -270,6 +270,3 @@ def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Chec
             if (issue.path, issue.line) not in already:
                 report.add(issue)
     return Checked(report, ds, graph)
-
-
-__all__ += ["ERROR", "WARNING"]
