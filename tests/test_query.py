@@ -50,7 +50,7 @@ def test_list_shows_titles(run):
     result = run("query", "--list")
     lines = {line.split()[0]: line for line in result.out.splitlines()}
     assert "Career timeline: every employment" in lines["career"]
-    assert "Quotations and how far each was checked" in lines["report-quotations"]
+    assert "Quotations and how far each was checked" in lines["quotations"]
 
 
 def test_syntax_error_names_line_and_column(run, mini):

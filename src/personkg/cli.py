@@ -15,7 +15,7 @@ from . import __version__
 from .errors import DataError, PersonkgError, RunError
 from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
-from .query import RESULT_FORMATS, named_queries, run_query
+from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
 from .resources import default_data_dir
 from .validate import Checked, check
@@ -105,6 +105,42 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
                f"and validation.json to {out_dir}")
 
 
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, sep, value = v.partition("=")
+        if not sep or not name:
+            raise RunError(f"--param {v!r}: expected NAME=VALUE")
+        out[name.lstrip("?")] = value
+    return out
+
+
+def _endpoint(url: str, timeout: float, retries: int, auth_env: str | None):
+    from .remote import Endpoint
+
+    if timeout <= 0:
+        raise RunError("--timeout must be a positive number of seconds")
+    if retries < 0:
+        raise RunError("--retries must be 0 or more")
+    return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
+
+
+network_options = [
+    click.option("--timeout", type=float, default=30.0, show_default=True,
+                 help="Seconds to wait for the server."),
+    click.option("--retries", type=int, default=3, show_default=True,
+                 help="Retries when the server answers 429 or 503 (Retry-After is honoured)."),
+    click.option("--auth-env", metavar="VAR",
+                 help="Name of an environment variable holding user:password for basic auth."),
+]
+
+
+def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(network_options):
+        f = option(f)
+    return f
+
+
 @cli.command()
 @click.argument("sparql", required=False)
 @data_option
@@ -112,11 +148,21 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
               help="Read the query from a .rq file.")
 @click.option("--name", "query_name", help="Run a named query from the library (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME (repeatable): an id, IRI, date, number or text.")
+@click.option("--endpoint", help="Ask this SPARQL endpoint instead of the embedded dataset.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: query this named graph as the default graph.")
+@with_network_options
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
-              show_default=True, help="SELECT result format (CONSTRUCT/DESCRIBE give Turtle).")
+              show_default=True,
+              help="SELECT/ASK: table, csv, tsv, json. CONSTRUCT/DESCRIBE: turtle or jsonld.")
 def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
-          query_name: str | None, list_queries: bool, fmt: str) -> None:
-    """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME).
+          query_name: str | None, list_queries: bool, params: tuple[str, ...],
+          endpoint: str | None, graphs: tuple[str, ...], timeout: float, retries: int,
+          auth_env: str | None, fmt: str) -> None:
+    """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME), embedded or on
+    a SPARQL endpoint (--endpoint URL).
 
     The project's prefixes (pkg, pkgd, pkgp, pkgps, pkgpq, pkgpr, id, rdf, rdfs, xsd, schema,
     prov, skos, wd, wdt) are predeclared."""
@@ -124,7 +170,8 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     if list_queries:
         width = max(len(n) for n in library) if library else 0
         for q in library.values():
-            click.echo(f"{q.name.ljust(width)}  {q.title}: {q.answers}")
+            params_note = f" [parameters: {q.parameters}]" if q.parameters else ""
+            click.echo(f"{q.name.ljust(width)}  {q.title}: {q.answers}{params_note}")
         return
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
@@ -140,9 +187,45 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
             raise RunError(f"{query_file}: cannot read: {exc}") from None
     else:
         text, origin = str(sparql), "query"
+    text = bind_params(text, _params(params))
+    if endpoint:
+        from .vocab import PREFIXES
+
+        remote = _endpoint(endpoint, timeout, retries, auth_env)
+        result = remote.query(with_prefixes(text), graphs, origin, prefix_lines=len(PREFIXES))
+        click.echo(render(result, fmt), nl=False)
+        return
+    if graphs:
+        raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
     result = _checked_or_fail(data_dir, shacl=False)
     assert result.graph is not None
     click.echo(run_query(result.graph.store(), text, fmt, origin), nl=False)
+
+
+@cli.command()
+@data_option
+@click.option("--endpoint", required=True,
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph", "graph", default=None, metavar="IRI",
+              help="Named graph to replace [default: https://w3id.org/personkg/graph].")
+@click.option("--default-graph", is_flag=True, help="Replace the default graph instead.")
+@with_network_options
+def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_graph: bool,
+            timeout: float, retries: int, auth_env: str | None) -> None:
+    """Validate, then load the compiled graph into a triple store with the SPARQL 1.1 Graph
+    Store HTTP Protocol. PUT replaces the graph, so publishing again is idempotent."""
+    from .remote import DEFAULT_GRAPH
+
+    if graph and default_graph:
+        raise RunError("give --graph IRI or --default-graph, not both")
+    target = None if default_graph else (graph or DEFAULT_GRAPH)
+    remote = _endpoint(endpoint, timeout, retries, auth_env)
+    result = _checked_or_fail(data_dir, shacl=True)
+    assert result.graph is not None
+    status = remote.put_graph(result.graph.ntriples(), target)
+    click.echo(f"published {len(result.graph.triples)} triples to "
+               f"{'the default graph' if target is None else '<' + target + '>'} at {endpoint} "
+               f"(HTTP {status})")
 
 
 @cli.command()

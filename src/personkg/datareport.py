@@ -1,6 +1,6 @@
 """`personkg report`: what the dataset holds and how well it is sourced.
 
-Every number comes from a named query in `queries/report-*.rq`, run on the compiled graph,
+Every number comes from a named query in `queries/` (see SECTIONS), run on the compiled graph,
 so the same figures can be asked of any SPARQL endpoint that holds the export.
 """
 
@@ -18,13 +18,13 @@ __all__ = ["SECTIONS", "DataReport", "collect", "REPORT_FORMATS"]
 
 # (section, named query); the order is the order of the report
 SECTIONS = (
-    ("entities", "report-entities"),
-    ("statements", "report-statements"),
-    ("sourcing", "report-sourcing"),
-    ("deprecated", "report-deprecated"),
-    ("conflicts", "report-conflicts"),
-    ("weakly_sourced", "report-weakly-sourced"),
-    ("quotations", "report-quotations"),
+    ("entities", "entities-by-type"),
+    ("statements", "statements-by-property"),
+    ("sourcing", "sourcing"),
+    ("deprecated", "deprecated"),
+    ("conflicts", "conflicts"),
+    ("weakly_sourced", "low-trust"),
+    ("quotations", "quotations"),
 )
 TRUST_ORDER = ("high", "medium", "low", "very-low", "none")
 STATUS_ORDER = ("verbatim-verified", "altered", "as-reported")

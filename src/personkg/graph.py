@@ -211,4 +211,6 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
             add(ox.Triple(s, p, obj))
         if src.wikidata:
             add(ox.Triple(s, SAME_AS, _nn(WD_ENTITY + src.wikidata)))
+    # two best-rank statements with one value (an award in two years) give one truthy triple
+    out.triples = list(dict.fromkeys(out.triples))
     return out

@@ -7,6 +7,7 @@ The project's prefixes (see `vocab.PREFIXES`) are predeclared: a query may use `
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,12 @@ from .export.turtle import Compactor
 from .resources import resource_dir
 from .vocab import PREFIXES
 
-__all__ = ["NamedQuery", "named_queries", "run_query", "RESULT_FORMATS"]
+__all__ = ["NamedQuery", "named_queries", "run_query", "render", "bind_params",
+           "with_prefixes", "RESULT_FORMATS"]
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+#: table/csv/tsv/json for SELECT and ASK (json = SPARQL 1.1 JSON results); CONSTRUCT and
+#: DESCRIBE give Turtle, or JSON-LD with --format jsonld (or json).
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle", "jsonld")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class NamedQuery:
     title: str
     answers: str
     path: Path
+    parameters: str = ""
 
     @property
     def text(self) -> str:
@@ -58,7 +63,8 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         out[path.stem] = NamedQuery(path.stem, _header(text, "title") or path.stem,
-                                    _header(text, "answers"), path)
+                                    _header(text, "answers"), path,
+                                    _header(text, "parameters"))
     return out
 
 
@@ -68,25 +74,132 @@ def with_prefixes(query: str) -> str:
 
 
 def run_query(store: ox.Store, query: str, fmt: str = "table", origin: str = "query") -> str:
-    """Run a SPARQL query; SELECT/ASK rendered as `fmt`, CONSTRUCT/DESCRIBE as Turtle."""
+    """Run a SPARQL query on an embedded store and render it as `fmt`."""
     try:
         result = store.query(with_prefixes(query))
     except SyntaxError as exc:
         raise DataError(f"{origin}: SPARQL syntax error: {_syntax_message(exc)}") from None
     except OSError as exc:
         raise RunError(f"{origin}: the query failed: {exc}") from None
-    if isinstance(result, (bool, ox.QueryBoolean)):
-        return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
-        from .export.turtle import to_turtle
+        result = list(result)
+    return render(result, fmt)
+
+
+def render(result: object, fmt: str = "table") -> str:
+    """SELECT solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false (or SPARQL
+    JSON); a list of triples (CONSTRUCT/DESCRIBE) as Turtle or JSON-LD."""
+    if isinstance(result, list):
         from .graph import CompiledGraph
 
-        return to_turtle(CompiledGraph(list(result)))
-    if fmt == "table":
-        return _table(result)
+        graph = CompiledGraph(result)
+        if fmt in ("jsonld", "json"):
+            from .export.jsonld import to_jsonld
+            from .vocab import Vocabulary
+
+            return to_jsonld(graph, Vocabulary.load())
+        from .export.turtle import to_turtle
+
+        return to_turtle(graph)
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result)}) + "\n"
+        return ("true" if bool(result) else "false") + "\n"
+    if fmt in ("table", "turtle", "jsonld"):
+        return _table(result)  # type: ignore[arg-type]
     fmt_obj = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                "json": ox.QueryResultsFormat.JSON}[fmt]
-    return result.serialize(format=fmt_obj).decode("utf-8")
+    return result.serialize(format=fmt_obj).decode("utf-8")  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ parameters
+
+_VALUES_BLOCK = r"VALUES\s+\?{name}\s*\{{([^{{}}]*)\}}"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _kind_of(default: str) -> str:
+    """What a VALUES default looks like: iri, date, integer or string."""
+    d = default.strip()
+    if d.startswith('"') or d.startswith("'"):
+        if re.search(r"\^\^(xsd:date\b|<" + re.escape(_XSD) + r"date>)", d):
+            return "date"
+        if re.search(r"\^\^(xsd:integer\b|<" + re.escape(_XSD) + r"integer>)", d):
+            return "integer"
+        return "string"
+    if re.fullmatch(r"-?\d+", d):
+        return "integer"
+    return "iri"
+
+
+def _guess_kind(raw: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return "date"
+    if re.fullmatch(r"-?\d+", raw):
+        return "integer"
+    if raw.startswith(("http://", "https://", "id:", "<")):
+        return "iri"
+    return "string"
+
+
+def _term_for(name: str, raw: str, kind: str) -> str:
+    """`raw` as a SPARQL term of `kind`. The term is built as an RDF term and serialized
+    (never pasted), so a value cannot change the query around it."""
+    from .vocab import ID
+
+    if kind == "iri":
+        value = raw.strip()
+        if _ID.match(value):
+            value = str(ID) + value
+        elif value.startswith("id:"):
+            value = str(ID) + value[3:]
+        value = value.removeprefix("<").removesuffix(">")
+        if not re.match(r"^[a-z][a-z0-9+.-]*:", value):
+            raise RunError(f"--param {name}: {raw!r} is not an id or an IRI")
+        try:
+            return str(ox.NamedNode(value))
+        except ValueError:
+            raise RunError(f"--param {name}: {raw!r} is not an id or an IRI") from None
+    if kind == "date":
+        import datetime as _dt
+
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise ValueError(raw)
+            _dt.date.fromisoformat(raw)
+        except ValueError:
+            raise RunError(f"--param {name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+        return str(ox.Literal(raw, datatype=ox.NamedNode(_XSD + "date")))
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", raw):
+            raise RunError(f"--param {name}: {raw!r} is not an integer")
+        return str(ox.Literal(raw, datatype=ox.NamedNode(_XSD + "integer")))
+    return str(ox.Literal(raw))
+
+
+def bind_params(query: str, params: dict[str, str]) -> str:
+    """Bind `?name` to a value for each --param NAME=VALUE.
+
+    A query that has its own `VALUES ?name { default }` block gets that block's value replaced
+    (and the value is typed like the default: an id or IRI, a date, a number or a string); a
+    query without one gets `VALUES ?name { value }` as the first element of its WHERE block."""
+    for name, raw in params.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise RunError(f"--param {name}={raw}: not a variable name")
+        block = re.compile(_VALUES_BLOCK.format(name=re.escape(name)), re.IGNORECASE)
+        m = block.search(query)
+        if m:
+            term = _term_for(name, raw, _kind_of(m.group(1)))
+            query = query[:m.start()] + f"VALUES ?{name} {{ {term} }}" + query[m.end():]
+            continue
+        where = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+        if not where:
+            raise RunError(f"--param {name}: the query has no WHERE {{ ... }} to bind ?{name} in")
+        term = _term_for(name, raw, _guess_kind(raw))
+        query = (query[:where.end()] + f" VALUES ?{name} {{ {term} }} "
+                 + query[where.end():])
+    return query
 
 
 def _syntax_message(exc: SyntaxError) -> str:

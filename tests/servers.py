@@ -1,0 +1,135 @@
+"""Local HTTP servers for the tests: a real Oxigraph server, and one that misbehaves on purpose.
+
+Both listen on 127.0.0.1 on a free port and are stopped by the fixtures that start them, also
+when a test fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    here = Path(sys.executable).parent / "oxigraph"
+    found = str(here) if here.exists() else shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the `oxigraph` server is not installed (pip install oxigraph)")
+    return found
+
+
+@contextmanager
+def oxigraph_server(tmp: Path) -> Iterator[str]:
+    """A real Oxigraph server with its store in `tmp`; yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp / "oxigraph.log").open("w")
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp / "store"),
+                             "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log_text = (tmp / "oxigraph.log").read_text()
+                    raise RuntimeError(f"oxigraph did not start: {log_text}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+Behaviour = Callable[[Request, int], Reply]  # (request, number of the request from 1) -> reply
+
+
+@contextmanager
+def misbehaving_server(behaviour: Behaviour) -> Iterator[tuple[str, list[Request]]]:
+    """An HTTP server whose every answer comes from `behaviour`; yields (base URL, requests
+    seen)."""
+    seen: list[Request] = []
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            req = Request(self.command, self.path, dict(self.headers.items()),
+                          self.rfile.read(length) if length else b"")
+            with lock:
+                seen.append(req)
+                n = len(seen)
+            reply = behaviour(req, n)
+            if reply.delay:
+                time.sleep(reply.delay)
+            body = reply.body.encode() if isinstance(reply.body, str) else reply.body
+            try:
+                self.send_response(reply.status)
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = _handle
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def select_json(var: str, values: list[str]) -> str:
+    """A SPARQL 1.1 JSON results body with one literal binding per row."""
+    return json.dumps({"head": {"vars": [var]}, "results": {"bindings": [
+        {var: {"type": "literal", "value": v}} for v in values]}})

@@ -1,0 +1,152 @@
+"""Network faults, each against a small local HTTP server that misbehaves on purpose:
+timeouts, 429/503 with and without Retry-After, refusal, malformed answers, syntax errors,
+an unreachable port; and what personkg sends (User-Agent, basic auth from the environment)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from servers import Reply, free_port, misbehaving_server, select_json
+
+from conftest import REPO
+from personkg.errors import DataError, RunError
+from personkg.remote import USER_AGENT, Endpoint
+
+JSON_CT = {"Content-Type": "application/sparql-results+json"}
+Q = "SELECT ?x WHERE { ?x ?p ?o }"
+
+
+def _ok(_req, _n):
+    return Reply(200, select_json("x", ["a", "b"]), JSON_CT)
+
+
+def _endpoint(url: str, **kw) -> tuple[Endpoint, list[float]]:
+    waits: list[float] = []
+    return Endpoint(url, sleep=waits.append, **kw), waits
+
+
+def test_query_sends_a_descriptive_user_agent(run):
+    with misbehaving_server(_ok) as (url, seen):
+        result = run("query", Q, "--endpoint", f"{url}/sparql", "--format", "csv")
+    assert result.code == 0 and result.out.splitlines() == ["x", "a", "b"]
+    assert seen[0].method == "POST" and seen[0].headers["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith("personkg/")
+
+
+def test_503_with_retry_after_is_retried_after_the_given_wait():
+    def behaviour(_req, n):
+        if n <= 2:
+            return Reply(503, "busy", {"Retry-After": "7"})
+        return _ok(_req, n)
+
+    with misbehaving_server(behaviour) as (url, seen):
+        ep, waits = _endpoint(f"{url}/sparql")
+        rows = [sol["x"].value for sol in ep.query(Q)]
+    assert rows == ["a", "b"] and len(seen) == 3 and waits == [7.0, 7.0]
+
+
+def test_429_without_retry_after_backs_off_then_gives_up_in_one_line():
+    with misbehaving_server(lambda r, n: Reply(429, "slow down")) as (url, seen):
+        ep, waits = _endpoint(f"{url}/sparql", retries=3)
+        with pytest.raises(RunError) as err:
+            ep.query(Q)
+    assert waits == [1.0, 2.0, 4.0] and len(seen) == 4
+    msg = str(err.value)
+    assert "\n" not in msg and "after 4 attempts" in msg and "HTTP 429" in msg
+
+
+def test_retries_are_bounded_by_the_cli_option(run):
+    def behaviour(_req, n):
+        return Reply(503, "", {"Retry-After": "0"})
+
+    with misbehaving_server(behaviour) as (url, seen):
+        result = run("query", Q, "--endpoint", f"{url}/sparql", "--retries", "2")
+    assert result.code == 2 and len(seen) == 3
+    assert result.err.count("\n") == 1 and "HTTP 503" in result.err
+
+
+def test_a_slow_server_times_out_with_one_line(run):
+    with misbehaving_server(lambda r, n: Reply(200, select_json("x", []), JSON_CT, delay=3)) \
+            as (url, _seen):
+        result = run("query", Q, "--endpoint", f"{url}/sparql", "--timeout", "1")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "no answer within 1 s" in result.err and "Traceback" not in result.err
+
+
+def test_malformed_results_are_reported_not_printed(run):
+    bad = Reply(200, '{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": ', JSON_CT)
+    with misbehaving_server(lambda r, n: bad) as (url, _seen):
+        result = run("query", Q, "--endpoint", f"{url}/sparql")
+    assert result.code == 2 and result.out == "" and result.err.count("\n") == 1
+    assert "malformed response" in result.err
+
+
+def test_html_instead_of_results_is_malformed(run):
+    html = Reply(200, "<html><body>Welcome</body></html>", {"Content-Type": "text/html"})
+    with misbehaving_server(lambda r, n: html) as (url, _seen):
+        result = run("query", Q, "--endpoint", f"{url}/sparql")
+    assert result.code == 2 and "malformed response (text/html)" in result.err
+
+
+def test_a_syntax_error_gives_the_servers_line_and_column_in_the_users_text():
+    # the server counts lines of what it received: 15 predeclared PREFIX lines + the query
+    body = "Parse error at 17:5: expected a variable"
+    with misbehaving_server(lambda r, n: Reply(400, body)) as (url, _seen):
+        ep, _ = _endpoint(f"{url}/sparql")
+        with pytest.raises(DataError) as err:
+            ep.query("PREFIX ...\n" * 15 + "SELECT ?x\nWHERE {\n ?x }", prefix_lines=15)
+    assert "line 2, column 5" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_an_unreachable_endpoint_is_one_line(run):
+    result = run("query", Q, "--endpoint", f"http://127.0.0.1:{free_port()}/sparql")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "cannot reach the server" in result.err
+
+
+def test_not_an_http_url_exits_2(run):
+    result = run("query", Q, "--endpoint", "ftp://example.org/sparql")
+    assert result.code == 2 and "not an http(s) URL" in result.err
+
+
+def test_publish_uses_basic_auth_from_the_environment(run, monkeypatch):
+    expected = "Basic " + base64.b64encode(b"editor:s3cret").decode()
+
+    def behaviour(req, _n):
+        if req.headers.get("Authorization") != expected:
+            return Reply(401, "who are you?", {"WWW-Authenticate": "Basic"})
+        return Reply(204)
+
+    with misbehaving_server(behaviour) as (url, seen):
+        refused = run("publish", "--data", str(REPO / "tests/fixtures/mini"), "--endpoint",
+                      f"{url}/store")
+        assert refused.code == 2 and "HTTP 401" in refused.err
+        monkeypatch.setenv("KG_AUTH", "editor:s3cret")
+        ok = run("publish", "--data", str(REPO / "tests/fixtures/mini"), "--endpoint",
+                 f"{url}/store", "--auth-env", "KG_AUTH", "--graph", "https://example.org/g")
+    assert ok.code == 0, ok.err
+    put = seen[-1]
+    assert put.method == "PUT" and put.path == "/store?graph=https%3A%2F%2Fexample.org%2Fg"
+    assert put.headers["Content-Type"].startswith("application/n-triples")
+    assert put.body.decode().count(" .\n") > 10
+    assert "s3cret" not in ok.out + ok.err
+
+
+def test_publish_with_a_missing_auth_variable_sends_nothing(run, monkeypatch):
+    monkeypatch.delenv("KG_AUTH", raising=False)
+    with misbehaving_server(lambda r, n: Reply(204)) as (url, seen):
+        result = run("publish", "--data", str(REPO / "tests/fixtures/mini"), "--endpoint",
+                     f"{url}/store", "--auth-env", "KG_AUTH")
+    assert result.code == 2 and "KG_AUTH is not set" in result.err and seen == []
+
+
+def test_publish_retries_on_503(run):
+    def behaviour(_req, n):
+        return Reply(503, "", {"Retry-After": "0"}) if n == 1 else Reply(201)
+
+    with misbehaving_server(behaviour) as (url, seen):
+        result = run("publish", "--data", str(REPO / "tests/fixtures/mini"), "--endpoint",
+                     f"{url}/store", "--default-graph")
+    assert result.code == 0 and len(seen) == 2 and seen[1].path == "/store?default"
+    assert "the default graph" in result.out

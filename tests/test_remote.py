@@ -1,0 +1,105 @@
+"""A real Oxigraph server on 127.0.0.1: publish the embedded dataset, then every named query
+gives the same rows remotely as embedded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from servers import oxigraph_server
+
+from conftest import REPO
+from personkg.query import named_queries
+from personkg.remote import DEFAULT_GRAPH
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def published(server):
+    from personkg.cli import main
+
+    try:
+        main(["publish", "--data", str(REPO / "data"), "--endpoint", f"{server}/store"])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    return server
+
+
+def _lines(text: str) -> list[tuple[str, ...]]:
+    """Rows as a sorted list; within a cell, GROUP_CONCAT parts are sorted too (SPARQL leaves
+    the order of an aggregate's inputs, like the order of unordered rows, to the engine)."""
+    import csv
+    import io
+
+    head, *rows = list(csv.reader(io.StringIO(text)))
+    norm = [tuple(" | ".join(sorted(", ".join(sorted(p.split(", "))) for p in cell.split(" | ")))
+                  for cell in row) for row in rows]
+    return [tuple(head), *sorted(norm)]
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_gives_the_same_rows_remotely(run, published, name):
+    embedded = run("query", "--data", str(REPO / "data"), "--name", name, "--format", "csv")
+    remote = run("query", "--name", name, "--format", "csv",
+                 "--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH)
+    assert embedded.code == 0 and remote.code == 0, remote.err
+    assert len(embedded.out.splitlines()) > 1, f"{name} returns no rows on the embedded data"
+    assert _lines(remote.out) == _lines(embedded.out)
+
+
+def test_parameters_are_bound_the_same_way_remotely(run, published):
+    args = ["--name", "affiliations-on-date", "--param", "date=2017-06-01", "--format", "csv"]
+    embedded = run("query", "--data", str(REPO / "data"), *args)
+    remote = run("query", *args, "--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH)
+    assert remote.out == embedded.out
+    assert "DeepMind" in remote.out and "OpenAI" not in remote.out
+
+
+def test_publishing_twice_replaces_the_graph(run, published):
+    count = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    before = run("query", count, "--format", "csv", "--endpoint", f"{published}/query",
+                 "--graph", DEFAULT_GRAPH)
+    again = run("publish", "--data", str(REPO / "data"), "--endpoint", f"{published}/store")
+    assert again.code == 0 and "published" in again.out
+    after = run("query", count, "--format", "csv", "--endpoint", f"{published}/query",
+                "--graph", DEFAULT_GRAPH)
+    triples = int(before.out.splitlines()[1])
+    assert after.out == before.out
+    exported = run("export", "--data", str(REPO / "data"), "--format", "ntriples").out
+    assert triples == len(exported.splitlines())
+
+
+def test_ask_construct_and_json_remotely(run, published):
+    ep = ["--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH]
+    ask = run("query", "ASK { id:jan-leike pkgd:employer id:openai }", *ep)
+    assert ask.out == "true\n"
+    ask_json = run("query", "ASK { id:jan-leike pkgd:employer id:tesla }", *ep, "--format", "json")
+    assert json.loads(ask_json.out) == {"head": {}, "boolean": False}
+    construct = ("CONSTRUCT { id:jan-leike pkgd:employer ?o } "
+                 "WHERE { id:jan-leike pkgd:employer ?o }")
+    turtle = run("query", construct, *ep)
+    embedded = run("query", construct, "--data", str(REPO / "data"))
+    assert turtle.out == embedded.out and "id:deepmind" in turtle.out
+    jsonld = json.loads(run("query", construct, *ep, "--format", "jsonld").out)
+    assert any(n.get("@id") == "id:jan-leike" for n in jsonld["@graph"])
+    select = run("query", "SELECT ?o WHERE { id:jan-leike pkgd:employer ?o } ORDER BY ?o",
+                 *ep, "--format", "json")
+    bindings = json.loads(select.out)["results"]["bindings"]
+    assert {b["o"]["value"].rsplit("/", 1)[-1] for b in bindings} >= {"deepmind", "openai"}
+
+
+def test_syntax_error_from_the_server_names_the_users_line(run, published):
+    result = run("query", "SELECT ?x WHERE {\n  ?x ?y \n}", "--endpoint", f"{published}/query")
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "syntax error" in result.err and "line 3" in result.err, result.err
+
+
+def test_publish_refused_by_the_server_is_one_line(run, published):
+    result = run("publish", "--data", str(REPO / "data"), "--endpoint", f"{published}/nowhere")
+    assert result.code == 2 and result.err.count("\n") == 1 and "HTTP 404" in result.err
