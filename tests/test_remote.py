@@ -103,3 +103,11 @@ def test_syntax_error_from_the_server_names_the_users_line(run, published):
 def test_publish_refused_by_the_server_is_one_line(run, published):
     result = run("publish", "--data", str(REPO / "data"), "--endpoint", f"{published}/nowhere")
     assert result.code == 2 and result.err.count("\n") == 1 and "HTTP 404" in result.err
+
+
+def test_describe_gives_the_same_graph_remotely(run, published):
+    ep = ["--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH]
+    remote = run("query", "DESCRIBE id:openai-superalignment", *ep)
+    embedded = run("query", "DESCRIBE id:openai-superalignment", "--data", str(REPO / "data"))
+    assert remote.code == 0 and remote.out == embedded.out
+    assert "pkgd:dissolved" in remote.out

@@ -79,12 +79,17 @@ def _target_pattern(shapes: Graph, shape: object) -> str | None:
     return None
 
 
-def _sparql_results_fast(data: Graph, voc: Vocabulary, shapes: Graph) -> list[dict]:
+def _sparql_results_fast(data: Graph, voc: Vocabulary, shapes: Graph,
+                         triples: list | None = None) -> list[dict]:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_extend(
-        ox.Quad(*(_ox(t) for t in triple)) for g in (data, voc.graph) for triple in g)
+    if triples is not None:  # the compiled graph's own pyoxigraph triples: no conversion
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        store.bulk_extend(ox.Quad(*(_ox(t) for t in triple)) for triple in voc.graph)
+    else:
+        store.bulk_extend(
+            ox.Quad(*(_ox(t) for t in triple)) for g in (data, voc.graph) for triple in g)
     out = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
         select = str(shapes.value(constraint, SH.select))
@@ -144,12 +149,14 @@ def _result(shapes: Graph, shape: object, focus: object, value: object, path: ob
     }
 
 
-def shacl_results(data: Graph, voc: Vocabulary, engine: str = "fast") -> list[dict]:
-    """SHACL results as plain dicts: focus, value, path, code, severity, message."""
+def shacl_results(data: Graph, voc: Vocabulary, engine: str = "fast",
+                  triples: list | None = None) -> list[dict]:
+    """SHACL results as plain dicts: focus, value, path, code, severity, message.
+    `triples`, when given, are `data` as pyoxigraph triples (saves a conversion)."""
     shapes = shapes_graph()
     out = []
     if engine == "fast":
-        out = _sparql_results_fast(data, voc, shapes)
+        out = _sparql_results_fast(data, voc, shapes, triples)
         shapes = _without_sparql(shapes)
     elif engine != "pyshacl":
         raise RunError(f"unknown SHACL engine {engine!r} (fast or pyshacl)")
@@ -175,7 +182,7 @@ def _locate(graph: CompiledGraph, *nodes: object) -> Location | None:
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     data = to_rdflib(graph)
     issues = []
-    for r in shacl_results(data, voc, engine):
+    for r in shacl_results(data, voc, engine, graph.triples):
         focus, value = r["focus"], r["value"]
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
         if (r["code"] == "value-type" and isinstance(value, URIRef)
