@@ -66,17 +66,53 @@ def validate(data_dir: Path | None, fmt: str, strict: bool) -> None:
         sys.exit(1)
 
 
+QS_FORMATS = ("quickstatements", "qs-csv")
+
+
 @cli.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), required=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice([*EXPORTERS, *QS_FORMATS]), required=True,
+              help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
-def export(data_dir: Path | None, fmt: str, output: Path | None) -> None:
-    """Export the compiled graph (records that fail validation stop the export)."""
+@click.option("--create-missing", is_flag=True,
+              help="QuickStatements: create items (CREATE/LAST) for entities without a QID.")
+@click.option("--against", "against_url", metavar="URL",
+              help="QuickStatements: only what this Wikidata SPARQL endpoint lacks.")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="With --against: seconds to wait for an answer.")
+def export(data_dir: Path | None, fmt: str, output: Path | None, create_missing: bool,
+           against_url: str | None, timeout: float) -> None:
+    """Export the compiled graph (records that fail validation stop the export).
+
+    QuickStatements formats list what they leave out (and why) on standard error."""
     result = _checked_or_fail(data_dir, shacl=False)
     assert result.graph is not None
-    text = EXPORTERS[fmt](result.graph, Vocabulary.load())
+    voc = Vocabulary.load()
+    if fmt in QS_FORMATS:
+        from .export.quickstatements import quickstatements, to_csv, to_v1
+
+        if create_missing and fmt == "qs-csv":
+            raise RunError("--create-missing needs --format quickstatements: in the CSV form "
+                           "every row with an empty qid creates a new item")
+        qs = quickstatements(result.dataset, voc, create_missing=create_missing)
+        if against_url:
+            from .export.quickstatements import against, fetch_existing
+
+            qids = sorted({e.wikidata for e in result.dataset.entities.values() if e.wikidata})
+            existing = fetch_existing(_endpoint(against_url, timeout, 3, None), qids)
+            qs, diff = against(qs, existing, voc)
+            sys.stderr.write(f"against {against_url}: {diff.present} statements already there, "
+                             f"{diff.references_only} get only a reference, "
+                             f"{len(diff.conflicts)} conflicts (not emitted)\n")
+            for c in diff.conflicts:
+                sys.stderr.write(f"  conflict: {c}\n")
+        text = to_v1(qs) if fmt == "quickstatements" else to_csv(qs)
+        sys.stderr.write(qs.summary())
+    else:
+        if create_missing or against_url:
+            raise RunError("--create-missing and --against are for the QuickStatements formats")
+        text = EXPORTERS[fmt](result.graph, voc)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -146,11 +182,13 @@ def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @data_option
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the query from a .rq file.")
-@click.option("--name", "query_name", help="Run a named query from the library (see --list).")
+@click.option("--name", "query_name", metavar="NAME",
+              help="Run a named query from the library (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME (repeatable): an id, IRI, date, number or text.")
-@click.option("--endpoint", help="Ask this SPARQL endpoint instead of the embedded dataset.")
+@click.option("--endpoint", metavar="URL",
+              help="Ask this SPARQL endpoint instead of the embedded dataset.")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
               help="With --endpoint: query this named graph as the default graph.")
 @with_network_options
@@ -204,7 +242,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
 
 @cli.command()
 @data_option
-@click.option("--endpoint", required=True,
+@click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph", "graph", default=None, metavar="IRI",
               help="Named graph to replace [default: https://w3id.org/personkg/graph].")
@@ -226,6 +264,43 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
     click.echo(f"published {len(result.graph.triples)} triples to "
                f"{'the default graph' if target is None else '<' + target + '>'} at {endpoint} "
                f"(HTTP {status})")
+
+
+@cli.command()
+@data_option
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Wikidata SPARQL endpoint [default: https://query.wikidata.org/sparql].")
+@click.option("--scholarly-endpoint", metavar="URL", default=None,
+              help="Endpoint for scholarly works [default: "
+                   "https://query-scholarly.wikidata.org/sparql].")
+@click.option("--write", is_flag=True,
+              help="Store accepted QIDs in the records (only their wikidata: lines change).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Answer cache [default: $XDG_CACHE_HOME/personkg/wikidata].")
+@click.option("--no-cache", is_flag=True, help="Ask the endpoints again; store nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for an answer (the Wikidata Query Service stops at 60).")
+@click.option("--retries", type=int, default=3, show_default=True,
+              help="Retries on 429/503 (Retry-After is honoured).")
+def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: str | None,
+              write: bool, cache_dir: Path | None, no_cache: bool, fmt: str, timeout: float,
+              retries: int) -> None:
+    """Find the Wikidata items of entities without a QID: by arXiv id, DOI, ORCID, X username
+    and website first, then by exact label and class (a candidate only)."""
+    from .reconcile import WDQS, WDQS_SCHOLARLY, default_cache_dir, write_qids
+    from .reconcile import reconcile as run_reconcile
+
+    main_ep = _endpoint(endpoint or WDQS, timeout, retries, None)
+    scholarly_ep = _endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, retries, None)
+    result = _checked_or_fail(data_dir, shacl=False)
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    rec = run_reconcile(result.dataset, Vocabulary.load(), main_ep, scholarly_ep, cache)
+    click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
+    if write:
+        written = write_qids(result.dataset, rec)
+        click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
 
 
 @cli.command()

@@ -1,0 +1,402 @@
+"""QuickStatements export: the dataset's best-rank statements as Wikidata edits.
+
+The output is a narrow, portable subset of QuickStatements V1 (the real parser drops lines it
+does not understand without a word): tab-separated, upper-case ids, qualifier columns then
+reference (`S…`) columns, one reference group per line, times always with their precision and
+zeros below it (`+2017-00-00T00:00:00Z/9`), series ordinals as strings, monolingual text as
+`en:"…"`. A string that QuickStatements cannot carry (a double quote, a tab or a line break in
+it) is left out and counted, never altered. Each property's Wikidata id and datatype come from
+the ontology; a value that does not fit its datatype is refused. Only medium- and high-trust
+sources become references; a statement that rests only on low-trust sources, and values kept
+side by side because sources disagree (`alternative: true`), are not exported.
+
+Lines are sorted and carry no run-dependent data (the retrieved date is the source record's
+`date_retrieved`), so two runs give the same bytes and QuickStatements does not add a second
+reference to a statement it already has.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..graph import best_claims
+from ..model import Dataset, Date, Entity, Text
+from ..vocab import Property, Vocabulary
+
+__all__ = ["QSLine", "QSExport", "quickstatements", "to_v1", "to_csv", "fetch_existing",
+           "against", "Diff"]
+
+_QID = re.compile(r"^Q[1-9]\d*$")
+STATED_IN, REFERENCE_URL, RETRIEVED, QUOTE = "S248", "S854", "S813", "S1683"
+INSTANCE_OF = "P31"
+
+
+class Unfit(ValueError):
+    """A value that the property's Wikidata datatype (or QuickStatements) cannot carry."""
+
+
+@dataclass(frozen=True, order=True)
+class QSLine:
+    subject: str  # a QID, or "LAST" after CREATE
+    prop: str  # "P108", or "Len"/"Den" for terms, or "CREATE"
+    value: str = ""
+    qualifiers: tuple[tuple[str, str], ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class QSExport:
+    blocks: list[list[QSLine]] = field(default_factory=list)  # one block per entity, in order
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[QSLine]:
+        return [line for block in self.blocks for line in block]
+
+    def summary(self) -> str:
+        exported = sum(1 for ln in self.lines() if ln.prop.startswith("P"))
+        out = [f"quickstatements: {exported} statement lines"]
+        if self.skipped:
+            total = sum(self.skipped.values())
+            out.append(f"left out {total}:")
+            out.extend(f"  {n:5d}  {why}" for why, n in sorted(self.skipped.items(),
+                                                               key=lambda x: (-x[1], x[0])))
+        return "\n".join(out) + "\n"
+
+
+def _string(text: str) -> str:
+    if '"' in text or "\t" in text or "\n" in text or "\r" in text:
+        raise Unfit("a double quote, tab or line break in a string")
+    return f'"{text}"'
+
+
+def _term(text: str) -> str:
+    """A label or description (our own words, not a sourced value): straight quotes around a
+    title become typographic ones, which QuickStatements can carry."""
+    return _string(re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text))
+
+
+def _time(value: object) -> str:
+    if not isinstance(value, Date):
+        raise Unfit("not a date")
+    parts = value.text.split("-") + ["00", "00"]
+    precision = {"year": 9, "month": 10, "day": 11}[value.precision]
+    return f"+{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z/{precision}"
+
+
+def _value(prop: Property, value: object, ds: Dataset) -> str:
+    """`value` in QuickStatements syntax for the property's Wikidata datatype."""
+    kind = prop.wikidata_datatype
+    if kind == "wikibase-item":
+        target = ds.entities.get(str(value))
+        qid = target.wikidata if target else None
+        if not qid:
+            raise LookupError("value has no QID")
+        if not _QID.match(qid):
+            raise Unfit(f"{qid!r} is not a QID")
+        return qid
+    if kind == "time":
+        return _time(value)
+    if kind == "monolingualtext":
+        if not isinstance(value, Text):
+            raise Unfit("not a text with a language")
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", value.lang):
+            raise Unfit(f"language {value.lang!r}")
+        return f"{value.lang}:{_string(value.text)}"
+    if kind in ("string", "external-id"):
+        if isinstance(value, (Date, Text, bool)):
+            raise Unfit("not a plain string")
+        return _string(str(value))
+    if kind == "url":
+        text = str(value)
+        if not re.match(r"^https?://\S+$", text):
+            raise Unfit("not an http(s) URL")
+        return _string(text)
+    if kind == "quantity":
+        if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+(\.\d+)?", str(value)):
+            raise Unfit("not a number")
+        return str(value)
+    raise Unfit(f"unsupported Wikidata datatype {kind!r}")
+
+
+def _pnum(pid: str | None) -> int:
+    return int(pid[1:]) if pid else 0
+
+
+def _references(claim, ds: Dataset, voc: Vocabulary, skipped: Counter[str]):
+    """One reference group per reference of the claim, in a stable order."""
+    groups = []
+    for ref in claim.references:
+        src = ds.sources.get(ref.source)
+        if src is None:
+            continue
+        if str(src.fields.get("trust")) in ("low", "very-low"):
+            skipped["reference to a low-trust source left out"] += 1
+            continue
+        cols: list[tuple[str, str]] = []
+        if src.wikidata and _QID.match(src.wikidata):
+            cols.append((STATED_IN, src.wikidata))
+        url = ref.url or src.fields.get("url")
+        if url:
+            try:
+                cols.append((REFERENCE_URL, _string(str(url))))
+            except Unfit:
+                skipped["reference URL with a double quote left out"] += 1
+        retrieved = src.fields.get("date_retrieved")
+        if isinstance(retrieved, Date):
+            cols.append((RETRIEVED, _time(retrieved)))
+        if ref.quote:
+            lang = str(src.fields.get("language") or "en")
+            try:
+                cols.append((QUOTE, f"{lang}:{_string(' '.join(ref.quote.split()))}"))
+            except Unfit:
+                skipped["reference quotation left out (it contains a double quote)"] += 1
+        if cols:
+            groups.append(tuple(cols))
+    return sorted(set(groups))
+
+
+def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
+                  skipped: Counter[str]) -> list[QSLine]:
+    out: list[QSLine] = []
+    best = best_claims(ent.claims)
+    for i, claim in enumerate(ent.claims):
+        prop = voc.claims[claim.property]
+        if i not in best:
+            if claim.rank == "deprecated":
+                skipped["deprecated statement (never exported)"] += 1
+            else:
+                skipped["not best rank"] += 1
+            continue
+        if not prop.wikidata:
+            skipped[f"{claim.property}: no Wikidata property"] += 1
+            continue
+        if claim.alternative:
+            skipped[f"{claim.property}: alternative values (sources disagree)"] += 1
+            continue
+        try:
+            value = _value(prop, claim.value, ds)
+        except LookupError:
+            skipped[f"{claim.property}: the value has no QID yet"] += 1
+            continue
+        except Unfit as exc:
+            skipped[f"{claim.property}: value does not fit {prop.wikidata_datatype} ({exc})"] += 1
+            continue
+        quals: list[tuple[str, str]] = []
+        for key, qv in sorted(claim.qualifiers.items(),
+                              key=lambda kv: _pnum(voc.qualifiers[kv[0]].wikidata)):
+            q = voc.qualifiers[key]
+            if not q.wikidata:
+                continue
+            try:
+                quals.append((q.wikidata, _value(q, qv, ds)))
+            except (LookupError, Unfit) as exc:
+                skipped[f"qualifier {key} left out ({exc})"] += 1
+        refs = _references(claim, ds, voc, skipped)
+        if not refs:
+            skipped[f"{claim.property}: rests only on low-trust sources"] += 1
+            continue
+        for group in refs:
+            out.append(QSLine(subject, prop.wikidata, value, tuple(quals), group))
+    return sorted(set(out))
+
+
+def quickstatements(ds: Dataset, voc: Vocabulary, create_missing: bool = False) -> QSExport:
+    export = QSExport()
+    for ent in sorted(ds.entities.values(), key=lambda e: e.id):
+        cls = voc.classes.get(ent.type)
+        wd_class = None
+        for name in [ent.type, *voc.ancestors(ent.type)]:
+            c = voc.classes.get(name)
+            if c and c.wikidata_class:
+                wd_class = c.wikidata_class
+                break
+        if ent.wikidata:
+            export.blocks.append(_entity_lines(ent, ent.wikidata, ds, voc, export.skipped))
+            continue
+        if not ent.claims and (not create_missing or wd_class is None):
+            continue
+        if not create_missing:
+            export.skipped["subject has no QID (run `personkg reconcile`)"] += len(ent.claims)
+            continue
+        if cls is None or wd_class is None:
+            export.skipped[f"subject of type {ent.type}, which is not created on Wikidata"] += \
+                len(ent.claims)
+            continue
+        block = [QSLine("", "CREATE")]
+        try:
+            block.append(QSLine("LAST", "Len", _term(ent.name)))
+            if ent.description:
+                block.append(QSLine("LAST", "Den", _term(ent.description)))
+        except Unfit:
+            export.skipped["label or description with a double quote"] += 1
+            continue
+        block.append(QSLine("LAST", INSTANCE_OF, wd_class))
+        block += _entity_lines(ent, "LAST", ds, voc, export.skipped)
+        export.blocks.append(block)
+    return export
+
+
+def to_v1(export: QSExport) -> str:
+    rows = []
+    for ln in export.lines():
+        if ln.prop == "CREATE":
+            rows.append("CREATE")
+            continue
+        cells = [ln.subject, ln.prop, ln.value]
+        for p, v in ln.qualifiers:
+            cells += [p, v]
+        for s, v in ln.references:
+            cells += [s, v]
+        rows.append("\t".join(cells))
+    return "".join(r + "\n" for r in rows)
+
+
+def to_csv(export: QSExport) -> str:
+    """The CSV form: a header of `qid`, then blocks of a property column followed by its
+    `qal…` qualifier and `S…` source columns; each line fills one block (empty cells are
+    ignored by QuickStatements). Only existing items: in CSV every row with an empty `qid`
+    creates an item, so new items need the V1 form."""
+    if any(ln.prop == "CREATE" for ln in export.lines()):
+        raise ValueError("new items (--create-missing) need --format quickstatements")
+    # one block per statement shape: property, its qualifier properties, its reference
+    # properties. The first column of a reference is `S…`, the others `s…` (same reference).
+    def shape(ln: QSLine) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        return (ln.prop, tuple(p for p, _ in ln.qualifiers), tuple(s for s, _ in ln.references))
+
+    lines = [ln for ln in export.lines() if ln.prop != "CREATE"]
+    shapes = sorted({shape(ln) for ln in lines})
+    header = ["qid"]
+    start: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
+    for sh in shapes:
+        start[sh] = len(header)
+        prop, quals, refs = sh
+        header.append(prop)
+        header += ["qal" + q[1:] for q in quals]
+        header += [("S" if k == 0 else "s") + r[1:] for k, r in enumerate(refs)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for ln in lines:
+        row = [""] * len(header)
+        row[0] = ln.subject
+        at = start[shape(ln)]
+        cells = [ln.value, *(v for _, v in ln.qualifiers), *(v for _, v in ln.references)]
+        row[at:at + len(cells)] = cells
+        w.writerow(row)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- diff against Wikidata
+
+_P = "http://www.wikidata.org/prop/"
+_PS = "http://www.wikidata.org/prop/statement/"
+_WD = "http://www.wikidata.org/entity/"
+_DEPRECATED = "http://wikiba.se/ontology#DeprecatedRank"
+_RANK = "http://wikiba.se/ontology#rank"
+
+
+@dataclass
+class Existing:
+    """What Wikidata states: (item, property) -> [(comparable value, has a reference)]."""
+
+    statements: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
+
+
+def _comparable_wd(value: str) -> str:
+    """A Wikidata RDF value (as a plain string) in the same form as `_comparable_qs`."""
+    if value.startswith(_WD):
+        return value[len(_WD):]
+    return value
+
+
+def _comparable_qs(value: str) -> str:
+    """A QuickStatements value reduced for comparison with `_comparable_wd`."""
+    if value.startswith('"') and value.endswith('"'):
+        return value[1:-1]
+    m = re.match(r'^[a-z-]+:"(.*)"$', value)
+    if m:
+        return m.group(1)
+    return value
+
+
+def _same(qs_value: str, wd_value: str) -> bool:
+    a, b = _comparable_qs(qs_value), wd_value
+    m = re.match(r"^\+(\d{4})-(\d\d)-(\d\d)T00:00:00Z/(9|10|11)$", a)
+    if m:  # a time: equal at the exported precision
+        year, month, day, prec = m.groups()
+        want = {"9": year, "10": f"{year}-{month}", "11": f"{year}-{month}-{day}"}[prec]
+        return b.lstrip("+").startswith(want)
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", a) and re.fullmatch(r"[+-]?\d+(\.\d+)?", b):
+        return float(a) == float(b)
+    return a == b
+
+
+def fetch_existing(endpoint, qids: list[str]) -> Existing:
+    """The non-deprecated statements of `qids`, in Wikibase RDF shape (p:/ps:/prov:)."""
+    out = Existing()
+    for start in range(0, len(qids), 100):
+        chunk = qids[start:start + 100]
+        values = " ".join(f"<{_WD}{q}>" for q in chunk)
+        query = (
+            "SELECT ?item ?p ?value ?ref WHERE { VALUES ?item { " + values + " } "
+            "?item ?p ?st . FILTER (STRSTARTS(STR(?p), \"" + _P + "P\")) "
+            "?st ?ps ?value . FILTER (STR(?ps) = CONCAT(\"" + _PS + "\", "
+            "STRAFTER(STR(?p), \"" + _P + "\"))) "
+            "OPTIONAL { ?st <" + _RANK + "> ?rank } "
+            "FILTER (!BOUND(?rank) || ?rank != <" + _DEPRECATED + ">) "
+            "OPTIONAL { ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?ref } }")
+        for sol in endpoint.query(query):
+            item = sol["item"].value[len(_WD):]
+            prop = sol["p"].value[len(_P):]
+            key = (item, prop)
+            entry = (_comparable_wd(sol["value"].value), sol["ref"] is not None)
+            lst = out.statements.setdefault(key, [])
+            if entry not in lst:
+                lst.append(entry)
+    return out
+
+
+@dataclass
+class Diff:
+    kept: list[QSLine] = field(default_factory=list)
+    present: int = 0
+    references_only: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+def against(export: QSExport, existing: Existing, voc: Vocabulary) -> tuple[QSExport, Diff]:
+    """Only what Wikidata lacks: statements it does not have; for statements it has without a
+    reference, the reference alone; conflicts on single-valued properties are reported, not
+    emitted."""
+    single = {p.wikidata for p in voc.claims.values() if p.wikidata and p.single_valued}
+    diff = Diff()
+    blocks = []
+    for block in export.blocks:
+        new_block = []
+        for ln in block:
+            if not ln.prop.startswith("P") or ln.subject in ("", "LAST"):
+                new_block.append(ln)
+                continue
+            have = existing.statements.get((ln.subject, ln.prop), [])
+            same = [has_ref for value, has_ref in have if _same(ln.value, value)]
+            if same:
+                if any(same) or not ln.references:
+                    diff.present += 1
+                    continue
+                diff.references_only += 1
+                new_block.append(QSLine(ln.subject, ln.prop, ln.value, (), ln.references))
+                continue
+            if have and ln.prop in single:
+                diff.conflicts.append(
+                    f"{ln.subject} {ln.prop}: Wikidata has {', '.join(v for v, _ in have)}, "
+                    f"the dataset {ln.value}")
+                continue
+            new_block.append(ln)
+        blocks.append(list(dict.fromkeys(new_block)))
+    out = QSExport(blocks, export.skipped)
+    diff.conflicts = sorted(set(diff.conflicts))
+    return out, diff

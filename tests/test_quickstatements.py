@@ -1,0 +1,93 @@
+"""QuickStatements export: golden files reviewed by hand (tests/cases/quickstatements/README.md),
+every line valid by a parser written from the documented grammar (tests/qs_grammar.py), stable
+across runs, deprecated statements never exported, values that do not fit refused."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from qs_grammar import parse_csv, parse_v1
+
+from conftest import CASES, REPO, run_process
+from personkg.export.quickstatements import Unfit, _value
+from personkg.model import Date, Text
+from personkg.validate import check
+
+CASE = CASES / "quickstatements"
+
+
+@pytest.mark.parametrize(("args", "golden"), [
+    ((), "expected.qs"),
+    (("--create-missing",), "expected-create.qs"),
+])
+def test_export_matches_the_reviewed_golden_file(run, args, golden):
+    result = run("export", "--data", str(CASE / "data"), "--format", "quickstatements", *args)
+    assert result.code == 0, result.err
+    assert result.out == (CASE / golden).read_text(encoding="utf-8")
+    parse_v1(result.out)  # every line parses
+
+
+def test_csv_form_matches_the_golden_file_and_parses(run):
+    result = run("export", "--data", str(CASE / "data"), "--format", "qs-csv")
+    assert result.out == (CASE / "expected.csv").read_text(encoding="utf-8")
+    parse_csv(result.out)
+
+
+def test_what_is_left_out_is_listed_on_stderr(run):
+    result = run("export", "--data", str(CASE / "data"), "--format", "quickstatements")
+    assert "quickstatements: 9 statement lines" in result.err
+    assert "reference to a low-trust source left out" in result.err
+    assert "deprecated statement (never exported)" in result.err
+    assert "doctoral_advisor: the value has no QID yet" in result.err
+
+
+def test_deprecated_statements_are_never_exported(run, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(CASE / "data", data)
+    out = run("export", "--data", str(data), "--format", "quickstatements").out
+    # the deprecated employer statement starts in 2017; the exported one in 2016
+    assert "+2016-00-00T00:00:00Z/9" in out and "+2017-00-00T00:00:00Z/9" not in out
+
+
+def test_the_whole_embedded_export_is_valid_and_stable(tmp_path):
+    first = run_process("export", "--data", str(REPO / "data"), "--format", "quickstatements",
+                        "--create-missing")
+    second = run_process("export", "--data", str(REPO / "data"), "--format",
+                         "quickstatements", "--create-missing")
+    assert first.code == 0, first.err
+    assert first.out == second.out
+    commands = parse_v1(first.out)
+    assert sum(1 for c in commands if c.action == "CREATE") > 50
+    # quotations, podcast episodes and posts are not created as items
+    assert "Lessons" not in first.out
+
+
+def test_csv_with_create_missing_is_refused(run):
+    result = run("export", "--data", str(CASE / "data"), "--format", "qs-csv",
+                 "--create-missing")
+    assert result.code == 2 and "--create-missing needs --format quickstatements" in result.err
+
+
+@pytest.mark.parametrize(("key", "value", "ok"), [
+    ("publication_date", Date("2017"), "+2017-00-00T00:00:00Z/9"),
+    ("publication_date", Date("2017-06"), "+2017-06-00T00:00:00Z/10"),
+    ("publication_date", Date("2017-06-12"), "+2017-06-12T00:00:00Z/11"),
+    ("publication_date", "2017", None),  # a string is not a time
+    ("title", Text("A title", "en"), 'en:"A title"'),
+    ("title", "A title", None),  # monolingual text needs a language
+    ("arxiv_id", "1706.03741", '"1706.03741"'),
+    ("arxiv_id", 'say "hi"', None),  # QuickStatements cannot carry a double quote
+    ("website", "https://example.org/", '"https://example.org/"'),
+    ("website", "example.org", None),
+    ("employees", 25, "25"),
+    ("employees", "many", None),
+])
+def test_each_value_is_checked_against_its_wikidata_datatype(voc, key, value, ok):
+    ds = check(REPO / "tests/fixtures/mini", shacl=False).dataset
+    prop = voc.claims[key]
+    if ok is None:
+        with pytest.raises(Unfit):
+            _value(prop, value, ds)
+    else:
+        assert _value(prop, value, ds) == ok
