@@ -28,7 +28,7 @@ def compile_case(name: str, voc: Vocabulary) -> str:
     return to_turtle(result.graph)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in CASES.glob("*/expected.ttl")))
 def test_golden_case(voc, name):
     expected = (CASES / name / "expected.ttl").read_text(encoding="utf-8")
     assert compile_case(name, voc) == expected
@@ -63,6 +63,6 @@ def test_dates_compare_by_text():
 
 if __name__ == "__main__":  # regenerate expected files for review
     v = Vocabulary.load()
-    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
+    for case in sorted(p.parent for p in CASES.glob("*/expected.ttl")):
         (case / "expected.ttl").write_text(compile_case(case.name, v), encoding="utf-8")
         print(f"wrote {case / 'expected.ttl'}", file=sys.stderr)
