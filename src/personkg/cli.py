@@ -17,7 +17,7 @@ from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
-from .resources import default_data_dir
+from .resources import default_data_dir, resource_dir
 from .validate import Checked, check
 from .vocab import Vocabulary
 
@@ -69,10 +69,30 @@ def validate(data_dir: Path | None, fmt: str, strict: bool) -> None:
 QS_FORMATS = ("quickstatements", "qs-csv")
 
 
+def _check_schemaorg(page: dict) -> None:
+    """The schema.org payload must fit shapes/schemaorg-profile.schema.json."""
+    import json as _json
+
+    import jsonschema
+
+    schema = _json.loads((resource_dir("shapes") / "schemaorg-profile.schema.json")
+                         .read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(page), key=str)
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise DataError(f"schema.org export does not fit its JSON Schema at {where or '/'}: "
+                        f"{errors[0].message}")
+PAGE_FORMATS = ("schemaorg",)
+
+
 @cli.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice([*EXPORTERS, *QS_FORMATS]), required=True,
-              help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form).")
+@click.option("--format", "fmt", type=click.Choice([*EXPORTERS, *QS_FORMATS, *PAGE_FORMATS]),
+              required=True,
+              help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
+                   "schemaorg = a schema.org ProfilePage for one person).")
+@click.option("--entity", "entity_id", metavar="ID",
+              help="schemaorg: the person [default: the one with the most statements].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--create-missing", is_flag=True,
@@ -81,8 +101,8 @@ QS_FORMATS = ("quickstatements", "qs-csv")
               help="QuickStatements: only what this Wikidata SPARQL endpoint lacks.")
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="With --against: seconds to wait for an answer.")
-def export(data_dir: Path | None, fmt: str, output: Path | None, create_missing: bool,
-           against_url: str | None, timeout: float) -> None:
+def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path | None,
+           create_missing: bool, against_url: str | None, timeout: float) -> None:
     """Export the compiled graph (records that fail validation stop the export).
 
     QuickStatements formats list what they leave out (and why) on standard error."""
@@ -109,6 +129,18 @@ def export(data_dir: Path | None, fmt: str, output: Path | None, create_missing:
                 sys.stderr.write(f"  conflict: {c}\n")
         text = to_v1(qs) if fmt == "quickstatements" else to_csv(qs)
         sys.stderr.write(qs.summary())
+    elif fmt == "schemaorg":
+        from .export.schemaorg import default_entity, profile_page
+
+        ds = result.dataset
+        if entity_id and (entity_id not in ds.entities
+                          or ds.entities[entity_id].type != "Person"):
+            raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
+        page = profile_page(ds, voc, entity_id or default_entity(ds))
+        _check_schemaorg(page)
+        import json as _json
+
+        text = _json.dumps(page, indent=2, ensure_ascii=False) + "\n"
     else:
         if create_missing or against_url:
             raise RunError("--create-missing and --against are for the QuickStatements formats")

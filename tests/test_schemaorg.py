@@ -1,0 +1,113 @@
+"""schema.org JSON-LD export: fits its JSON Schema, uses only schema.org terms, best-rank and
+well-sourced facts only, authors in order, readable as RDF offline, safe inside <script>."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SDO
+
+from conftest import REPO
+from personkg.errors import DataError
+
+S = Namespace("http://schema.org/")
+ID = "https://w3id.org/personkg/id/"
+
+
+@pytest.fixture(scope="module")
+def page():
+    import contextlib
+    import io
+
+    from personkg.cli import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.suppress(SystemExit):
+        main(["export", "--data", str(REPO / "data"), "--format", "schemaorg"])
+    return json.loads(buf.getvalue())
+
+
+def _terms(node, types: set[str], props: set[str]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "@type":
+                types.add(v)
+            elif not k.startswith("@"):
+                props.add(k)
+            if k != "@context":
+                _terms(v, types, props)
+    elif isinstance(node, list):
+        for v in node:
+            _terms(v, types, props)
+
+
+def test_every_class_and_property_is_in_the_schema_org_vocabulary(page):
+    types: set[str] = set()
+    props: set[str] = set()
+    _terms(page, types, props)
+    assert {"ProfilePage", "Person", "EmployeeRole", "ScholarlyArticle"} <= types
+    assert {"worksFor", "alumniOf", "roleName", "startDate", "author", "sameAs"} <= props
+    unknown = sorted(t for t in types | props if t not in SDO)
+    assert not unknown, f"not schema.org terms: {unknown}"
+
+
+def test_person_facts_are_best_rank_and_well_sourced(page):
+    person = page["mainEntity"]
+    assert person["name"] == "Jan Leike" and person["url"] == "https://jan.leike.name/"
+    jobs = {(r["worksFor"]["name"], r.get("startDate"), r.get("endDate"))
+            for r in person["worksFor"]}
+    assert ("DeepMind", "2016", "2021") in jobs and ("OpenAI", "2021", "2024-05") in jobs
+    assert not any(start == "2017" for _, start, _ in jobs)  # the deprecated seed claim
+    roles = {r.get("roleName") for r in person["worksFor"]}
+    assert "postdoctoral fellow" not in roles  # rests only on a low-trust wiki
+    assert person["award"] == ["TIME100 AI (2023)"]  # 2024 is unconfirmed
+    assert "birthDate" not in person  # sources disagree (1986 or 1987)
+    assert {r["alumniOf"]["name"] for r in person["alumniOf"]} >= {
+        "Australian National University"}
+
+
+def test_papers_keep_their_author_order_as_a_list(page):
+    drlhp = next(w for w in page["hasPart"] if w["@id"].endswith("deep-rl-from-human-preferences"))
+    names = [a["name"] for a in drlhp["author"]["@list"]]
+    assert names == ["Paul Christiano", "Jan Leike", "Tom B. Brown", "Miljan Martic",
+                     "Shane Legg", "Dario Amodei"]
+    assert {"@type": "PropertyValue", "propertyID": "arXiv",
+            "value": "1706.03741"} in drlhp["identifier"]
+
+
+def test_the_export_reads_as_rdf_offline_with_ordered_authors(page):
+    g = Graph().parse(data=json.dumps(page), format="json-ld")
+    person = URIRef(ID + "jan-leike")
+    assert (person, RDF.type, S.Person) in g
+    paper = URIRef(ID + "deep-rl-from-human-preferences")
+    head = g.value(paper, S.author)
+    authors = [str(a) for a in Collection(g, head)]
+    assert authors[:2] == [ID + "paul-christiano", ID + "jan-leike"]
+
+
+def test_a_payload_outside_the_json_schema_is_refused(page):
+    from personkg.cli import _check_schemaorg
+
+    bad = json.loads(json.dumps(page))
+    bad["mainEntity"]["worksFor"][0]["startDate"] = "May 2016"
+    with pytest.raises(DataError) as err:
+        _check_schemaorg(bad)
+    assert "mainEntity/worksFor/0/startDate" in str(err.value)
+
+
+def test_unknown_entity_exits_2(run):
+    result = run("export", "--data", str(REPO / "data"), "--format", "schemaorg",
+                 "--entity", "openai")
+    assert result.code == 2 and "no person with that id" in result.err
+
+
+def test_json_for_a_script_element_cannot_break_out():
+    from personkg.export.schemaorg import script_json
+
+    data = {"text": "</script><script>alert(1)</script><!-- & \u2028"}
+    out = script_json(data)
+    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
+    assert json.loads(out) == data
