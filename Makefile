@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint generate clean install
+.PHONY: demo test lint generate clean install browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ demo: install
 	cd /tmp && $(CURDIR)/$(BIN)/personkg validate
 	$(BIN)/personkg build --out build
 
-test: install
+# The browser tests need Debian's chromium and chromium-driver; install them when missing.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	   chromium chromium-driver >/dev/null)
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.deps

@@ -300,6 +300,25 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
 
 @cli.command()
 @data_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
+              show_default=True, help="Folder to write; replaced only once complete.")
+@click.option("--site-url", default="https://w3id.org/personkg/", show_default=True,
+              help="Where the folder will be served (for the sitemap and dataset metadata).")
+def site(data_dir: Path | None, out_dir: Path, site_url: str) -> None:
+    """Validate, then write a static linked-data site: a page per entity (facts with numbered
+    citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline for
+    people), .ttl and .jsonld beside each page, an index, the full dump, dataset metadata
+    and a sitemap."""
+    from .site import build_site
+
+    result = _checked_or_fail(data_dir, shacl=True)
+    assert result.graph is not None
+    pages = build_site(result.dataset, Vocabulary.load(), result.graph, out_dir, site_url)
+    click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
+
+
+@cli.command()
+@data_option
 @click.option("--endpoint", metavar="URL", default=None,
               help="Wikidata SPARQL endpoint [default: https://query.wikidata.org/sparql].")
 @click.option("--scholarly-endpoint", metavar="URL", default=None,

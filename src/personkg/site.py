@@ -1,0 +1,336 @@
+"""`personkg site`: a static linked-data site, readable from the file system or any host.
+
+Entity `https://w3id.org/personkg/id/<id>` is the page `id/<id>.html`, with `id/<id>.ttl` and
+`id/<id>.jsonld` beside it (its own statements and their references). The index lists every
+entity; `dataset.ttl`, `dataset.nt` and `dataset.jsonld` are the full dump;
+`dataset-metadata.jsonld` and the index describe the dataset (schema.org `Dataset`: licence,
+version, triple count); `sitemap.xml` lists every page under `--site-url`.
+
+Every text is HTML-escaped; JSON-LD inside `<script>` is raw JSON with `<`, `>` and `&`
+written as \\u escapes. Pages are built one entity at a time (no JSON-LD processing of the
+whole graph).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .export import EXPORTERS, EXTENSIONS
+from .export.jsonld import to_jsonld
+from .export.schemaorg import CONTEXT, default_entity, profile_page, script_json
+from .export.turtle import to_turtle
+from .graph import CompiledGraph, best_claims
+from .model import Claim, Dataset, Date, Entity, Text
+from .output import write_dir
+from .vocab import PKGP, PROV, Vocabulary
+
+__all__ = ["build_site", "timeline_svg"]
+
+CSS = """
+body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{margin-bottom:.2rem} .kind{color:#666;margin-top:0} a{color:#0645ad}
+table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #ddd;padding:.35rem;
+text-align:left;vertical-align:top} th{width:14rem;font-weight:600}
+.q{color:#555;font-size:.9em} sup a{text-decoration:none} .deprecated{color:#8a1f11}
+.refs li{margin-bottom:.4rem} .trust{font-size:.8em;color:#555} nav{margin-bottom:1rem}
+svg text{font:12px system-ui,sans-serif}
+""".strip()
+
+LANES = (("employer", "position"), ("member_of", "team"), ("educated_at", "education"))
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _value_text(v: object) -> str:
+    return v.text if isinstance(v, (Date, Text)) else str(v)
+
+
+def _year(d: Date, end: bool = False) -> float:
+    parts = [int(x) for x in d.text.split("-")]
+    y = float(parts[0])
+    if len(parts) == 1:
+        return y + (1.0 if end else 0.0)
+    m = parts[1] - 1 + (1 if end and len(parts) == 2 else 0)
+    day = (parts[2] - 1) / 30 if len(parts) == 3 else 0
+    return y + (m + day) / 12
+
+
+def _page(title: str, body: str, jsonld: dict | None, depth: int) -> str:
+    up = "../" * depth
+    script = (f'<script type="application/ld+json">\n{script_json(jsonld)}\n</script>\n'
+              if jsonld else "")
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{_e(title)}</title>\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<style>{CSS}</style>\n{script}</head>\n<body>\n"
+            f"<nav><a href=\"{up}index.html\">index</a></nav>\n{body}\n</body>\n</html>\n")
+
+
+def _entity_triples(graph: CompiledGraph, iri: str) -> list[ox.Triple]:
+    """The entity's own triples, its statements' and their references'."""
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in graph.triples:
+        by_subject[t.subject.value].append(t)
+    out, seen, todo = [], set(), [iri]
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for t in by_subject.get(s, []):
+            out.append(t)
+            o = t.object
+            pred = t.predicate.value
+            is_statement = (s == iri and pred.startswith(str(PKGP))
+                            and "/" not in pred[len(str(PKGP)):])
+            if isinstance(o, ox.NamedNode) and (
+                    is_statement or t.predicate.value == str(PROV.wasDerivedFrom)):
+                todo.append(o.value)
+    return out
+
+
+def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
+    """Positions, teams and education as bars, papers as dots, on one time axis."""
+    best = best_claims(person.claims)
+    bars = []
+    for key, lane in LANES:
+        for i, c in enumerate(person.claims):
+            if i not in best or c.property != key:
+                continue
+            start, end = c.qualifiers.get("start"), c.qualifiers.get("end")
+            if not isinstance(start, Date) and not isinstance(end, Date):
+                continue
+            name = ds.entities[str(c.value)].name
+            label = f"{name}" + (f" — {c.qualifiers['role']}" if "role" in c.qualifiers else "")
+            bars.append((lane, label, start if isinstance(start, Date) else None,
+                         end if isinstance(end, Date) else None))
+    papers = []
+    for w in ds.entities.values():
+        if w.type not in ("ScholarlyArticle", "Thesis"):
+            continue
+        wb = best_claims(w.claims)
+        authors = [str(c.value) for i, c in enumerate(w.claims)
+                   if i in wb and c.property == "author"]
+        dates = [c.value for i, c in enumerate(w.claims)
+                 if i in wb and c.property == "publication_date" and isinstance(c.value, Date)]
+        if person.id in authors and dates:
+            papers.append((dates[0], w))
+    if not bars and not papers:
+        return ""
+    years = [_year(s) for _, _, s, _ in bars if s] + [_year(e, True) for _, _, _, e in bars if e]
+    years += [_year(d) for d, _ in papers]
+    lo, hi = int(min(years)), int(max(years)) + 1
+    now_open = hi
+    width, left, row_h = 900, 20, 22
+    span = max(hi - lo, 1)
+
+    def x(v: float) -> float:
+        return round(left + (v - lo) / span * (width - 2 * left), 1)
+
+    bars.sort(key=lambda b: (_year(b[2]) if b[2] else _year(b[3]) - 1, b[1]))
+    height = 40 + row_h * (len(bars) + 1) + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" id="timeline" '
+           f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
+           f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
+    for year in range(lo, hi + 1):
+        out.append(f'<line x1="{x(year)}" y1="20" x2="{x(year)}" y2="{height - 20}" '
+                   'stroke="#eee"/>')
+        out.append(f'<text x="{x(year)}" y="14" text-anchor="middle">{year}</text>')
+    colors = {"position": "#4c78a8", "team": "#f58518", "education": "#54a24b"}
+    for n, (lane, label, start, end) in enumerate(bars):
+        y = 30 + n * row_h
+        x0 = x(_year(start)) if start else x(_year(end) - 1)  # type: ignore[arg-type]
+        x1 = x(_year(end, True)) if end else x(now_open)
+        when = f"{start.text if start else 'start unknown'}–{end.text if end else 'ongoing'}"
+        bar_w = max(x1 - x0, 3)
+        style = "" if start else ' stroke-dasharray="4 3" stroke="#333" fill-opacity=".35"'
+        text_w = 7 * len(label)  # about 7 px a character at 12 px
+        if text_w + 8 <= bar_w:  # inside the bar
+            text = f'<text x="{x0 + 4}" y="{y + row_h - 10}" fill="#fff">{_e(label)}</text>'
+        elif x1 + 4 + text_w <= width:  # after it
+            text = f'<text x="{x1 + 4}" y="{y + row_h - 10}">{_e(label)}</text>'
+        else:  # before it
+            text = (f'<text x="{x0 - 4}" y="{y + row_h - 10}" text-anchor="end">'
+                    f"{_e(label)}</text>")
+        out.append(f'<g><title>{_e(label)}: {_e(when)}</title>'
+                   f'<rect x="{x0}" y="{y}" width="{bar_w}" height="{row_h - 6}" '
+                   f'rx="3" fill="{colors[lane]}"{style}/>{text}</g>')
+    y = 30 + len(bars) * row_h + 8
+    out.append(f'<text x="{left}" y="{y + 24}">papers</text>')
+    for d, w in sorted(papers, key=lambda p: p[0].text):
+        out.append(f'<a href="{_e(w.id)}.html"><circle cx="{x(_year(d))}" cy="{y + 6}" r="5" '
+                   f'fill="#b279a2"><title>{_e(w.name)} ({_e(d.text)})</title></circle></a>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[tuple, int]) -> str:
+    v = c.value
+    if voc.claims[c.property].is_item and str(v) in ds.entities:
+        target = ds.entities[str(v)]
+        shown = f'<a href="{_e(target.id)}.html">{_e(target.name)}</a>'
+    elif isinstance(v, str) and v.startswith(("http://", "https://")):
+        shown = f'<a href="{_e(v)}">{_e(v)}</a>'
+    else:
+        shown = _e(_value_text(v))
+    quals = []
+    for k, q in c.qualifiers.items():
+        label = voc.qualifiers[k].label
+        if voc.qualifiers[k].is_item and str(q) in ds.entities:
+            q_shown = f'<a href="{_e(str(q))}.html">{_e(ds.entities[str(q)].name)}</a>'
+        else:
+            q_shown = _e(_value_text(q))
+        quals.append(f"{_e(label)}: {q_shown}")
+    refs = []
+    for r in c.references:
+        key = (r.source, r.quote or "", r.url or "")
+        if key not in cite:
+            cite[key] = len(cite) + 1
+        refs.append(f'<a href="#ref-{cite[key]}">[{cite[key]}]</a>')
+    extra = []
+    if quals:
+        extra.append(f'<div class="q">{"; ".join(quals)}</div>')
+    if c.note:
+        extra.append(f'<div class="q">Note: {_e(c.note)}</div>')
+    if c.alternative:
+        extra.append('<div class="q">Sources disagree; this is one of the values given.</div>')
+    if c.rank == "deprecated":
+        extra.append(f'<div class="q deprecated">Deprecated: {_e(c.reason or "")}</div>')
+    return f"{shown} <sup>{''.join(refs)}</sup>{''.join(extra)}"
+
+
+def _entity_body(ds: Dataset, voc: Vocabulary, e: Entity, svg: str) -> str:
+    cite: dict[tuple, int] = {}
+    cls = voc.classes.get(e.type)
+    parts = [f"<h1>{_e(e.name)}</h1>",
+             f'<p class="kind">{_e(cls.label if cls else e.type)}'
+             f' · <a href="{_e(e.id)}.ttl">Turtle</a> · <a href="{_e(e.id)}.jsonld">JSON-LD</a>'
+             + (f' · <a href="https://www.wikidata.org/wiki/{_e(e.wikidata)}">Wikidata</a>'
+                if e.wikidata else "") + "</p>"]
+    if e.description:
+        parts.append(f"<p>{_e(e.description)}</p>")
+    if svg:
+        parts.append(f"<h2>Career timeline</h2>\n{svg}")
+    best = best_claims(e.claims)
+    rows: dict[str, list[str]] = defaultdict(list)
+    deprecated = []
+    for i, c in enumerate(e.claims):
+        if c.rank == "deprecated":
+            deprecated.append(c)
+        elif i in best or c.rank == "normal":
+            rows[c.property].append(_claim_row(ds, voc, c, cite))
+    if rows:
+        parts.append("<h2>Facts</h2>\n<table>")
+        for key, cells in rows.items():
+            parts.append(f"<tr><th>{_e(voc.claims[key].label)}</th><td>"
+                         + "<br>".join(cells) + "</td></tr>")
+        parts.append("</table>")
+    if deprecated:
+        parts.append("<h2>Claims a better source contradicts</h2>\n<table>")
+        for c in deprecated:
+            parts.append(f'<tr class="deprecated"><th>{_e(voc.claims[c.property].label)}</th>'
+                         f"<td>{_claim_row(ds, voc, c, cite)}</td></tr>")
+        parts.append("</table>")
+    if cite:
+        parts.append('<h2>Sources</h2>\n<ol class="refs">')
+        for (source_id, quote, url), n in sorted(cite.items(), key=lambda kv: kv[1]):
+            src = ds.sources[source_id]
+            f = src.fields
+            link = url or f.get("url")
+            title = _e(f.get("title", source_id))
+            title = f'<a href="{_e(link)}">{title}</a>' if link else title
+            meta = ", ".join(_e(_value_text(f[k])) for k in ("publisher", "date_published")
+                             if f.get(k))
+            words = f"<br><q>{_e(quote)}</q>" if quote else ""
+            parts.append(f'<li id="ref-{n}">{title}{", " + meta if meta else ""} '
+                         f'<span class="trust">(trust: {_e(f.get("trust", "?"))})</span>'
+                         f"{words}</li>")
+        parts.append("</ol>")
+    return "\n".join(parts)
+
+
+def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity) -> dict:
+    cls = voc.classes.get(e.type)
+    stype = (cls.schema_org or "http://schema.org/Thing").rsplit("/", 1)[-1] if cls else "Thing"
+    node: dict[str, object] = {"@context": CONTEXT, "@type": stype, "@id": ds.base + e.id,
+                               "name": e.name}
+    if e.description:
+        node["description"] = e.description
+    return node
+
+
+def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
+               site_url: str) -> int:
+    """Write the site into `out` (replaced only once complete); returns the page count."""
+    site_url = site_url.rstrip("/") + "/"
+    person_id = default_entity(ds)
+    entities = sorted(ds.entities.values(), key=lambda e: e.id)
+
+    def fill(tmp: Path) -> None:
+        (tmp / "id").mkdir()
+        for e in entities:
+            iri = ds.base + e.id
+            sub = CompiledGraph(_entity_triples(graph, iri))
+            (tmp / "id" / f"{e.id}.ttl").write_text(to_turtle(sub), encoding="utf-8")
+            (tmp / "id" / f"{e.id}.jsonld").write_text(to_jsonld(sub, voc), encoding="utf-8")
+            if e.type == "Person":
+                jsonld = profile_page(ds, voc, e.id)
+                svg = timeline_svg(ds, voc, e)
+            else:
+                jsonld, svg = _schema_node(ds, voc, e), ""
+            page = _page(e.name, _entity_body(ds, voc, e, svg), jsonld, depth=1)
+            (tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
+        for fmt, exporter in EXPORTERS.items():
+            (tmp / f"dataset.{EXTENSIONS[fmt]}").write_text(exporter(graph, voc),
+                                                           encoding="utf-8")
+        meta = ds.metadata
+        dataset_node = {
+            "@context": CONTEXT, "@type": "Dataset", "@id": site_url + "#dataset",
+            "name": str(meta.get("title", "personkg dataset")),
+            "description": str(meta.get("description", "")),
+            "license": str(meta.get("license", "")), "version": str(meta.get("version", "")),
+            "size": f"{len(graph.triples)} triples",
+            "distribution": [
+                {"@type": "DataDownload", "encodingFormat": mime,
+                 "contentUrl": site_url + f"dataset.{ext}"}
+                for ext, mime in (("ttl", "text/turtle"), ("nt", "application/n-triples"),
+                                  ("jsonld", "application/ld+json"))],
+        }
+        (tmp / "dataset-metadata.jsonld").write_text(
+            json.dumps(dataset_node, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        groups: dict[str, list[Entity]] = defaultdict(list)
+        for e in entities:
+            cls = voc.classes.get(e.type)
+            groups[cls.label if cls else e.type].append(e)
+        body = [f"<h1>{_e(dataset_node['name'])}</h1>",
+                f"<p>{_e(dataset_node['description'])}</p>",
+                f'<p>Start with <a href="id/{_e(person_id)}.html">'
+                f"{_e(ds.entities[person_id].name)}</a>. {len(graph.triples)} triples · "
+                f"version {_e(dataset_node['version'])} · "
+                f'<a href="{_e(dataset_node["license"])}">licence</a> · downloads: '
+                '<a href="dataset.ttl">Turtle</a>, <a href="dataset.nt">N-Triples</a>, '
+                '<a href="dataset.jsonld">JSON-LD</a></p>']
+        for label in sorted(groups):
+            body.append(f"<h2>{_e(label)} ({len(groups[label])})</h2>\n<ul>")
+            body += [f'<li><a href="id/{_e(e.id)}.html">{_e(e.name)}</a></li>'
+                     for e in groups[label]]
+            body.append("</ul>")
+        index = _page(str(dataset_node["name"]), "\n".join(body), dataset_node, depth=0)
+        (tmp / "index.html").write_text(index.replace('<nav><a href="index.html">index</a>'
+                                                      "</nav>\n", ""), encoding="utf-8")
+        urls = [site_url + "index.html"] + [site_url + f"id/{e.id}.html" for e in entities]
+        (tmp / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(f"  <url><loc>{_e(u)}</loc></url>\n" for u in urls) + "</urlset>\n",
+            encoding="utf-8")
+
+    write_dir(out, fill)
+    return len(entities) + 1

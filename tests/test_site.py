@@ -1,0 +1,128 @@
+"""`personkg site`: pages, Turtle and JSON-LD beside them, dump, metadata, sitemap; the JSON-LD
+read back with extruct as a consumer would; escaping; and the person's page in headless
+Chromium (screenshot kept in tests/artifacts/)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+
+import extruct
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from conftest import FIXTURES, REPO
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from personkg.cli import main
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    try:
+        main(["site", "--data", str(REPO / "data"), "--out", str(out)])
+    except SystemExit as exc:
+        assert exc.code in (0, None)
+    return out
+
+
+def _jsonld_of(page) -> list[dict]:
+    html = page.read_text(encoding="utf-8")
+    return extruct.extract(html, base_url=page.as_uri(), syntaxes=["json-ld"],
+                           uniform=False)["json-ld"]
+
+
+def test_every_entity_has_a_page_turtle_and_jsonld(site):
+    records = [p.stem for p in (REPO / "data").glob("*/*.yaml")
+               if p.parent.name != "sources"]
+    for rid in records:
+        for ext in ("html", "ttl", "jsonld"):
+            assert (site / "id" / f"{rid}.{ext}").is_file(), f"{rid}.{ext}"
+    leike = Graph().parse(site / "id" / "jan-leike.ttl", format="turtle")
+    jl = Graph().parse(site / "id" / "jan-leike.jsonld", format="json-ld")
+    assert isomorphic(leike, jl) and len(leike) > 100
+    for name in ("index.html", "dataset.ttl", "dataset.nt", "dataset.jsonld", "sitemap.xml",
+                 "dataset-metadata.jsonld"):
+        assert (site / name).is_file(), name
+
+
+def test_sitemap_and_dataset_metadata(site):
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(list((site / "id").glob("*.html"))) + 1
+    assert "https://w3id.org/personkg/id/jan-leike.html" in locs
+    meta = json.loads((site / "dataset-metadata.jsonld").read_text(encoding="utf-8"))
+    triples = len((site / "dataset.nt").read_text(encoding="utf-8").splitlines())
+    assert meta["@type"] == "Dataset" and meta["size"] == f"{triples} triples"
+    assert meta["license"].startswith("https://creativecommons.org/")
+
+
+def test_extruct_reads_back_the_schema_org_export(site, run):
+    export = run("export", "--data", str(REPO / "data"), "--format", "schemaorg").out
+    embedded = _jsonld_of(site / "id" / "jan-leike.html")
+    assert len(embedded) == 1
+    g_page = Graph().parse(data=json.dumps(embedded[0]), format="json-ld")
+    g_export = Graph().parse(data=export, format="json-ld")
+    assert len(g_export) > 50 and isomorphic(g_page, g_export)
+
+
+def test_person_page_shows_timeline_citations_and_deprecated_claims(site):
+    page = (site / "id" / "jan-leike.html").read_text(encoding="utf-8")
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" id="timeline"' in page
+    assert 'href="#ref-1"' in page and '<li id="ref-1">' in page
+    assert "Claims a better source contradicts" in page
+    assert "Since joining DeepMind in 2016" in page  # the source's own words, cited
+
+
+def test_text_is_escaped_and_script_json_cannot_break_out(tmp_path, run):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini", data)
+    nasty = 'Ada </script><script>alert(1)</script> <!-- "x" & <b>bold</b>'
+    person = data / "people" / "ada-example.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace(
+        "description: a researcher who exists only in tests",
+        f"description: '{nasty}'"), encoding="utf-8")
+    out = tmp_path / "site"
+    result = run("site", "--data", str(data), "--out", str(out))
+    assert result.code == 0, result.err
+    page_path = out / "id" / "ada-example.html"
+    page = page_path.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<b>bold" not in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page
+    assert page.count("</script>") == 1  # only the JSON-LD element's own end tag
+    (jsonld,) = _jsonld_of(page_path)
+    assert jsonld["mainEntity"]["description"] == nasty
+
+
+def test_the_person_page_in_headless_chromium(site):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver, "install Debian's chromium and chromium-driver (make browser)"
+    opts = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--window-size=1200,1800"):
+        opts.add_argument(arg)
+    opts.binary_location = chromium
+    browser = webdriver.Chrome(service=Service(driver), options=opts)
+    try:
+        browser.get((site / "id" / "jan-leike.html").as_uri())
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Jan Leike"
+        svg = browser.find_element(By.ID, "timeline")
+        assert svg.size["height"] > 100 and svg.size["width"] > 500
+        bars = svg.find_elements(By.TAG_NAME, "rect")
+        assert len(bars) >= 4
+        citations = browser.find_elements(By.CSS_SELECTOR, "ol.refs li")
+        assert len(citations) > 10
+        assert browser.find_element(By.ID, "ref-1").is_displayed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(ARTIFACTS / "person-page.png"))
+    finally:
+        browser.quit()
