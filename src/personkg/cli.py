@@ -4,6 +4,7 @@ library function and renders its result; `main()` maps errors to exit codes
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -71,11 +72,9 @@ QS_FORMATS = ("quickstatements", "qs-csv")
 
 def _check_schemaorg(page: dict) -> None:
     """The schema.org payload must fit shapes/schemaorg-profile.schema.json."""
-    import json as _json
-
     import jsonschema
 
-    schema = _json.loads((resource_dir("shapes") / "schemaorg-profile.schema.json")
+    schema = json.loads((resource_dir("shapes") / "schemaorg-profile.schema.json")
                          .read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(page), key=str)
     if errors:
@@ -138,9 +137,7 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
             raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
         page = profile_page(ds, voc, entity_id or default_entity(ds))
         _check_schemaorg(page)
-        import json as _json
-
-        text = _json.dumps(page, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(page, indent=2, ensure_ascii=False) + "\n"
     else:
         if create_missing or against_url:
             raise RunError("--create-missing and --against are for the QuickStatements formats")

@@ -124,6 +124,12 @@ def best_claims(claims: list[Claim]) -> set[int]:
     return best
 
 
+def best_of(claims: list[Claim], key: str) -> list[Claim]:
+    """The best-rank claims of property `key`, in record order."""
+    best = best_claims(claims)
+    return [c for i, c in enumerate(claims) if i in best and c.property == key]
+
+
 def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     """Every entity and source of `ds` as triples (see the module docstring)."""
     out = CompiledGraph()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import best_claims
+from .graph import best_of
 from .model import Dataset, Entity
 from .output import write_file
 from .remote import Endpoint
@@ -132,16 +132,7 @@ def _identifier_terms(key: str, value: str) -> list[str]:
 
 
 def _best_values(ent: Entity, key: str) -> list[str]:
-    best = best_claims(ent.claims)
-    return [str(c.value) for i, c in enumerate(ent.claims) if i in best and c.property == key]
-
-
-def _wd_class(voc: Vocabulary, type_name: str) -> str | None:
-    for name in [type_name, *voc.ancestors(type_name)]:
-        c = voc.classes.get(name)
-        if c and c.wikidata_class:
-            return c.wikidata_class
-    return None
+    return [str(c.value) for c in best_of(ent.claims, key)]
 
 
 def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
@@ -149,7 +140,7 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
     rec = Reconciliation()
     clients = {False: _Client(main, cache, rec), True: _Client(scholarly, cache, rec)}
     todo = [e for e in sorted(ds.entities.values(), key=lambda e: e.id)
-            if not e.wikidata and _wd_class(voc, e.type)]
+            if not e.wikidata and voc.wikidata_class_of(e.type)]
     # entity -> qid -> evidence ; identifier value -> items
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     duplicates: dict[str, list[str]] = {}
@@ -187,7 +178,7 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
                 and (e.type in SCHOLARLY_TYPES) == scholarly_side]
         by_class: dict[str, list[Entity]] = defaultdict(list)
         for e in rest:
-            by_class[_wd_class(voc, e.type) or ""].append(e)
+            by_class[voc.wikidata_class_of(e.type) or ""].append(e)
         for wd_class, ents in sorted(by_class.items()):
             labels = sorted({e.name for e in ents})
             for start in range(0, len(labels), BATCH):

@@ -22,9 +22,9 @@ import pyoxigraph as ox
 
 from .export import EXPORTERS, EXTENSIONS
 from .export.jsonld import to_jsonld
-from .export.schemaorg import CONTEXT, default_entity, profile_page, script_json
+from .export.schemaorg import CONTEXT, default_entity, profile_page, schema_type, script_json
 from .export.turtle import to_turtle
-from .graph import CompiledGraph, best_claims
+from .graph import CompiledGraph, best_claims, best_of
 from .model import Claim, Dataset, Date, Entity, Text
 from .output import write_dir
 from .vocab import PKGP, PROV, Vocabulary
@@ -73,11 +73,9 @@ def _page(title: str, body: str, jsonld: dict | None, depth: int) -> str:
             f"<nav><a href=\"{up}index.html\">index</a></nav>\n{body}\n</body>\n</html>\n")
 
 
-def _entity_triples(graph: CompiledGraph, iri: str) -> list[ox.Triple]:
-    """The entity's own triples, its statements' and their references'."""
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for t in graph.triples:
-        by_subject[t.subject.value].append(t)
+def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox.Triple]:
+    """The entity's own triples, its statements' and their references' (`by_subject`: the
+    compiled graph's triples indexed by subject IRI, built once for the whole site)."""
     out, seen, todo = [], set(), [iri]
     while todo:
         s = todo.pop()
@@ -90,20 +88,16 @@ def _entity_triples(graph: CompiledGraph, iri: str) -> list[ox.Triple]:
             pred = t.predicate.value
             is_statement = (s == iri and pred.startswith(str(PKGP))
                             and "/" not in pred[len(str(PKGP)):])
-            if isinstance(o, ox.NamedNode) and (
-                    is_statement or t.predicate.value == str(PROV.wasDerivedFrom)):
+            if isinstance(o, ox.NamedNode) and (is_statement or pred == str(PROV.wasDerivedFrom)):
                 todo.append(o.value)
     return out
 
 
 def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     """Positions, teams and education as bars, papers as dots, on one time axis."""
-    best = best_claims(person.claims)
     bars = []
     for key, lane in LANES:
-        for i, c in enumerate(person.claims):
-            if i not in best or c.property != key:
-                continue
+        for c in best_of(person.claims, key):
             start, end = c.qualifiers.get("start"), c.qualifiers.get("end")
             if not isinstance(start, Date) and not isinstance(end, Date):
                 continue
@@ -115,11 +109,9 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     for w in ds.entities.values():
         if w.type not in ("ScholarlyArticle", "Thesis"):
             continue
-        wb = best_claims(w.claims)
-        authors = [str(c.value) for i, c in enumerate(w.claims)
-                   if i in wb and c.property == "author"]
-        dates = [c.value for i, c in enumerate(w.claims)
-                 if i in wb and c.property == "publication_date" and isinstance(c.value, Date)]
+        authors = [str(c.value) for c in best_of(w.claims, "author")]
+        dates = [c.value for c in best_of(w.claims, "publication_date")
+                 if isinstance(c.value, Date)]
         if person.id in authors and dates:
             papers.append((dates[0], w))
     if not bars and not papers:
@@ -257,10 +249,8 @@ def _entity_body(ds: Dataset, voc: Vocabulary, e: Entity, svg: str) -> str:
 
 
 def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity) -> dict:
-    cls = voc.classes.get(e.type)
-    stype = (cls.schema_org or "http://schema.org/Thing").rsplit("/", 1)[-1] if cls else "Thing"
-    node: dict[str, object] = {"@context": CONTEXT, "@type": stype, "@id": ds.base + e.id,
-                               "name": e.name}
+    node: dict[str, object] = {"@context": CONTEXT, "@type": schema_type(voc, e.type),
+                               "@id": ds.base + e.id, "name": e.name}
     if e.description:
         node["description"] = e.description
     return node
@@ -273,11 +263,14 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
     person_id = default_entity(ds)
     entities = sorted(ds.entities.values(), key=lambda e: e.id)
 
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in graph.triples:
+        by_subject[t.subject.value].append(t)
+
     def fill(tmp: Path) -> None:
         (tmp / "id").mkdir()
         for e in entities:
-            iri = ds.base + e.id
-            sub = CompiledGraph(_entity_triples(graph, iri))
+            sub = CompiledGraph(_entity_triples(by_subject, ds.base + e.id))
             (tmp / "id" / f"{e.id}.ttl").write_text(to_turtle(sub), encoding="utf-8")
             (tmp / "id" / f"{e.id}.jsonld").write_text(to_jsonld(sub, voc), encoding="utf-8")
             if e.type == "Person":

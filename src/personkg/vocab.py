@@ -127,6 +127,15 @@ class Vocabulary:
             cur = self.classes[cur].parent
         return out
 
+    def wikidata_class_of(self, type_name: str) -> str | None:
+        """The Wikidata class (QID) of a type, inherited from the nearest ancestor that has
+        one; None when no class in the chain maps to Wikidata."""
+        for name in [type_name, *self.ancestors(type_name)]:
+            c = self.classes.get(name)
+            if c and c.wikidata_class:
+                return c.wikidata_class
+        return None
+
     def is_a(self, name: str, ancestor: str) -> bool:
         return name in self.classes and ancestor in self.ancestors(name)
 

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..graph import best_claims
-from ..model import Dataset, Date, Entity, Text
+from ..model import LOW_TRUST, Dataset, Date, Entity, Text
 from ..vocab import Property, Vocabulary
 
 __all__ = ["QSLine", "QSExport", "quickstatements", "to_v1", "to_csv", "fetch_existing",
@@ -126,14 +126,14 @@ def _pnum(pid: str | None) -> int:
     return int(pid[1:]) if pid else 0
 
 
-def _references(claim, ds: Dataset, voc: Vocabulary, skipped: Counter[str]):
+def _references(claim, ds: Dataset, skipped: Counter[str]):
     """One reference group per reference of the claim, in a stable order."""
     groups = []
     for ref in claim.references:
         src = ds.sources.get(ref.source)
         if src is None:
             continue
-        if str(src.fields.get("trust")) in ("low", "very-low"):
+        if str(src.fields.get("trust")) in LOW_TRUST:
             skipped["reference to a low-trust source left out"] += 1
             continue
         cols: list[tuple[str, str]] = []
@@ -195,7 +195,7 @@ def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
                 quals.append((q.wikidata, _value(q, qv, ds)))
             except (LookupError, Unfit) as exc:
                 skipped[f"qualifier {key} left out ({exc})"] += 1
-        refs = _references(claim, ds, voc, skipped)
+        refs = _references(claim, ds, skipped)
         if not refs:
             skipped[f"{claim.property}: rests only on low-trust sources"] += 1
             continue
@@ -207,13 +207,7 @@ def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
 def quickstatements(ds: Dataset, voc: Vocabulary, create_missing: bool = False) -> QSExport:
     export = QSExport()
     for ent in sorted(ds.entities.values(), key=lambda e: e.id):
-        cls = voc.classes.get(ent.type)
-        wd_class = None
-        for name in [ent.type, *voc.ancestors(ent.type)]:
-            c = voc.classes.get(name)
-            if c and c.wikidata_class:
-                wd_class = c.wikidata_class
-                break
+        wd_class = voc.wikidata_class_of(ent.type)
         if ent.wikidata:
             export.blocks.append(_entity_lines(ent, ent.wikidata, ds, voc, export.skipped))
             continue
@@ -222,7 +216,7 @@ def quickstatements(ds: Dataset, voc: Vocabulary, create_missing: bool = False) 
         if not create_missing:
             export.skipped["subject has no QID (run `personkg reconcile`)"] += len(ent.claims)
             continue
-        if cls is None or wd_class is None:
+        if wd_class is None:
             export.skipped[f"subject of type {ent.type}, which is not created on Wikidata"] += \
                 len(ent.claims)
             continue

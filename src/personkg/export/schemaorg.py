@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 
-from ..graph import best_claims
-from ..model import Dataset, Date, Entity, Text
+from ..graph import best_of
+from ..model import LOW_TRUST, Dataset, Date, Entity, Text
 from ..vocab import Vocabulary
 
-__all__ = ["CONTEXT", "profile_page", "to_schemaorg", "default_entity", "script_json"]
+__all__ = ["CONTEXT", "profile_page", "to_schemaorg", "default_entity", "script_json",
+           "schema_type"]
 
 CONTEXT = {"@vocab": "http://schema.org/"}
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/{}"
@@ -36,15 +37,11 @@ IDENTIFIERS = {"x_username": "X username", "github_username": "GitHub username",
 WORK_TYPES = ("ScholarlyArticle", "Thesis")
 
 
-LOW_TRUST = ("low", "very-low")
-
-
 def _best(ds: Dataset, e: Entity, key: str) -> list:
     """Best-rank claims of `key`, leaving out those that rest only on low-trust sources: a
     page for other sites publishes what the dataset can stand behind."""
-    best = best_claims(e.claims)
-    return [c for i, c in enumerate(e.claims) if i in best and c.property == key
-            and any(str(ds.sources[r.source].fields.get("trust")) not in LOW_TRUST
+    return [c for c in best_of(e.claims, key)
+            if any(str(ds.sources[r.source].fields.get("trust")) not in LOW_TRUST
                     for r in c.references if r.source in ds.sources)]
 
 
@@ -52,7 +49,7 @@ def _text(value: object) -> str:
     return value.text if isinstance(value, (Date, Text)) else str(value)
 
 
-def _schema_type(voc: Vocabulary, type_name: str) -> str:
+def schema_type(voc: Vocabulary, type_name: str) -> str:
     cls = voc.classes.get(type_name)
     iri = cls.schema_org if cls and cls.schema_org else "http://schema.org/Thing"
     return iri.rsplit("/", 1)[-1]
@@ -60,7 +57,7 @@ def _schema_type(voc: Vocabulary, type_name: str) -> str:
 
 def _node(ds: Dataset, voc: Vocabulary, entity_id: str) -> dict:
     e = ds.entities[entity_id]
-    node: dict[str, object] = {"@type": _schema_type(voc, e.type), "@id": ds.base + e.id,
+    node: dict[str, object] = {"@type": schema_type(voc, e.type), "@id": ds.base + e.id,
                                "name": e.name}
     if e.wikidata:
         node["sameAs"] = WIKIDATA_PAGE.format(e.wikidata)
@@ -142,7 +139,7 @@ def profile_page(ds: Dataset, voc: Vocabulary, entity_id: str) -> dict:
             c.qualifiers.get("series_ordinal", 0))))
         if e.id not in [str(c.value) for c in authors]:
             continue
-        art: dict[str, object] = {"@type": _schema_type(voc, w.type), "@id": ds.base + w.id}
+        art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
         titles = _best(ds, w, "title")
         art["name"] = _text(titles[0].value) if titles else w.name
         dates = _best(ds, w, "publication_date")
