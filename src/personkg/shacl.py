@@ -1,25 +1,35 @@
 """Layer 4: SHACL on the compiled graph, results mapped back to records.
 
-Two engines give the same results (a test holds them to it):
+Two engines give the same results (tests hold them to it, result for result):
 
-- `pyshacl`: pySHACL runs every shape; the reference, and slow on SPARQL-based
-  constraints (it runs each constraint's query once per focus node, in rdflib).
-- `fast` (default): pySHACL runs the core constraint components, and each SPARQL-based
-  constraint runs once over the whole graph in pyoxigraph, its targets joined into the
-  query (`$this` becomes a variable bound by the target pattern).
+- `fast` (default): the core constraint components the project's shapes use are
+  evaluated in Python over an index of the compiled triples (built once, one pass), and
+  each SPARQL-based constraint runs once over the whole graph in pyoxigraph, its target
+  joined into the query (`$this` becomes a variable bound by the target pattern).
+  A shape that uses a component this engine does not implement is refused with a
+  message, never skipped.
+- `pyshacl`: pySHACL runs every shape on an rdflib copy of the graph; the reference.
+  It is slow (it runs each SPARQL constraint once per focus node, in rdflib).
 
 Shapes are `shapes/core.shacl.ttl` (hand-written) and `shapes/properties.shacl.ttl`
 (generated from the ontology). Every shape carries `pkgsh:code`, the stable code of the
 issue it raises. A result's focus node (or, when more precise, its value node) is looked
 up in the compiled graph's locations to name the file and line.
+
+Results are dicts with pyoxigraph terms: focus, value (or None), path (or None), code,
+severity, message.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from pyshacl import validate as pyshacl_validate
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
 
 from .errors import RunError
 from .graph import CompiledGraph, Location
@@ -27,92 +37,395 @@ from .report import ERROR, WARNING, Issue
 from .resources import resource_dir
 from .vocab import Vocabulary
 
-__all__ = ["shapes_graph", "shacl_check", "shacl_results"]
+__all__ = ["Shape", "load_shapes", "shacl_check", "shacl_results", "ENGINES"]
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-PKGSH = Namespace("https://w3id.org/personkg/shapes#")
+ENGINES = ("fast", "pyshacl")
+
+SH = "http://www.w3.org/ns/shacl#"
+PKGSH = "https://w3id.org/personkg/shapes#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_TYPE = ox.NamedNode(RDF + "type")
+_SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
+_STATEMENT = ox.NamedNode("https://w3id.org/personkg/ontology#Statement")
+
+# Shape keys the fast engine reads; anything else on a shape (another constraint
+# component) makes it refuse the shapes rather than silently skip a rule.
+_SHAPE_KEYS = {RDF + "type", PKGSH + "code"} | {SH + k for k in (
+    "message", "severity", "targetClass", "targetSubjectsOf", "path", "minCount", "maxCount",
+    "class", "datatype", "nodeKind", "in", "or", "pattern", "minInclusive", "sparql")}
+_NESTED_KEYS = {SH + k for k in ("class", "datatype")}
+
+
+# ------------------------------------------------------------------ the shapes
+
+Test = tuple[str, Callable[["Index", Any], bool]]  # (component, value node -> conforms)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One shape, read into what the fast engine needs."""
+
+    iri: str
+    code: str
+    message: str
+    severity: str  # report.ERROR or report.WARNING
+    target_class: ox.NamedNode | None
+    target_subjects_of: ox.NamedNode | None
+    path: ox.NamedNode | None
+    min_count: int | None
+    max_count: int | None
+    tests: tuple[Test, ...]
+    sparql: tuple[str, ...]  # full SELECT queries, prefixes included, $this kept
+
+
+def _shape_files() -> list:
+    return sorted(resource_dir("shapes").glob("*.shacl.ttl"))
 
 
 @cache
-def shapes_graph() -> Graph:
-    g = Graph()
-    folder = resource_dir("shapes")
-    for path in sorted(folder.glob("*.shacl.ttl")):
-        try:
-            g.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises many kinds
-            raise RunError(f"{path}: cannot read SHACL shapes: {exc}") from None
-    return g
-
-
-def to_rdflib(graph: CompiledGraph) -> Graph:
-    g = Graph()
-    g.parse(data=graph.ntriples(), format="nt")
-    return g
-
-
-def _without_sparql(shapes: Graph) -> Graph:
-    g = Graph()
-    for t in shapes:
-        if t[1] != SH.sparql:
-            g.add(t)
-    return g
-
-
-def _prefix_block(shapes: Graph, node: object) -> str:
-    out = []
-    for holder in shapes.objects(node, SH.prefixes):
-        for decl in shapes.objects(holder, SH.declare):
-            out.append(f"PREFIX {shapes.value(decl, SH.prefix)}: "
-                       f"<{shapes.value(decl, SH.namespace)}>\n")
-    return "".join(out)
-
-
-def _target_pattern(shapes: Graph, shape: object) -> str | None:
-    cls = shapes.value(shape, SH.targetClass)
-    if cls is not None:
-        return (f"?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
-                f"<{cls}> .")
-    prop = shapes.value(shape, SH.targetSubjectsOf)
-    if prop is not None:
-        return f"?this <{prop}> ?targetValue__ ."
-    return None
-
-
-def _sparql_results_fast(data: Graph, voc: Vocabulary, shapes: Graph,
-                         triples: list | None = None) -> list[dict]:
-    import pyoxigraph as ox
-
+def _shapes_store() -> ox.Store:
     store = ox.Store()
-    if triples is not None:  # the compiled graph's own pyoxigraph triples: no conversion
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        store.bulk_extend(ox.Quad(*(_ox(t) for t in triple)) for triple in voc.graph)
-    else:
-        store.bulk_extend(
-            ox.Quad(*(_ox(t) for t in triple)) for g in (data, voc.graph) for triple in g)
+    for path in _shape_files():
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise RunError(f"{path}: cannot read SHACL shapes: {exc}") from None
+    return store
+
+
+def _objects(store: ox.Store, s: Any, p: str) -> list:
+    return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None)]
+
+
+def _one(store: ox.Store, s: Any, p: str) -> Any:
+    values = _objects(store, s, p)
+    return values[0] if values else None
+
+
+def _rdf_list(store: ox.Store, head: Any) -> list:
     out = []
-    for shape, constraint in shapes.subject_objects(SH.sparql):
-        select = str(shapes.value(constraint, SH.select))
-        target = _target_pattern(shapes, shape)
-        if target is None:
-            continue
-        body_start = select.index("{", select.upper().index("WHERE")) + 1
-        query = (_prefix_block(shapes, constraint) + select[:body_start]
-                 + f" {target} " + select[body_start:]).replace("$this", "?this")
-        head = query[: query.upper().index("WHERE")]
-        if "DISTINCT" not in head.upper():
-            query = query.replace("SELECT", "SELECT DISTINCT", 1)
-        for sol in store.query(query):
-            focus = sol["this"]
-            value = sol["value"] if "?value" in head else None
-            out.append(_result(shapes, shape, _rdflib(focus),
-                               _rdflib(value) if value is not None else None, None,
-                               shapes.value(shape, SH.severity, default=SH.Violation), None))
+    nil = ox.NamedNode(RDF + "nil")
+    while head is not None and head != nil:
+        out.append(_one(store, head, RDF + "first"))
+        head = _one(store, head, RDF + "rest")
     return out
 
 
-def _ox(term: object):
-    import pyoxigraph as ox
+@cache
+def load_shapes() -> tuple[Shape, ...]:
+    """Every shape of the shapes files, read with pyoxigraph (cached)."""
+    store = _shapes_store()
+    shapes = []
+    subjects = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PKGSH + "code"),
+                                                           None)}
+    for node in sorted(subjects, key=str):
+        keys = {q.predicate.value for q in store.quads_for_pattern(node, None, None)}
+        unknown = keys - _SHAPE_KEYS
+        if unknown:
+            raise RunError(f"shape {node.value}: the fast SHACL engine does not implement "
+                           f"{', '.join(sorted(unknown))}; use --engine pyshacl")
+        shapes.append(_read_shape(store, node))
+    return tuple(shapes)
+
+
+def _read_shape(store: ox.Store, node: Any) -> Shape:
+    def num(key: str) -> int | None:
+        v = _one(store, node, SH + key)
+        return int(v.value) if v is not None else None
+
+    severity = _one(store, node, SH + "severity")
+    tests = _tests(store, node)
+    for alt_list in _objects(store, node, SH + "or"):
+        alternatives = []
+        for alt in _rdf_list(store, alt_list):
+            keys = {q.predicate.value for q in store.quads_for_pattern(alt, None, None)}
+            if keys - _NESTED_KEYS:
+                raise RunError(f"shape {node.value}: the fast SHACL engine supports only "
+                               "sh:class and sh:datatype inside sh:or; use --engine pyshacl")
+            alternatives.append(_tests(store, alt))
+        tests.append(("or", _or_test(alternatives)))
+    sparql = []
+    for constraint in _objects(store, node, SH + "sparql"):
+        prefixes = "".join(
+            f"PREFIX {_one(store, decl, SH + 'prefix').value}: "
+            f"<{_one(store, decl, SH + 'namespace').value}>\n"
+            for holder in _objects(store, constraint, SH + "prefixes")
+            for decl in _objects(store, holder, SH + "declare"))
+        sparql.append(prefixes + _one(store, constraint, SH + "select").value)
+    message = _one(store, node, SH + "message")
+    return Shape(
+        iri=node.value, code=_one(store, node, PKGSH + "code").value,
+        message=message.value if message is not None else "SHACL constraint not met",
+        severity=WARNING if severity == ox.NamedNode(SH + "Warning") else ERROR,
+        target_class=_one(store, node, SH + "targetClass"),
+        target_subjects_of=_one(store, node, SH + "targetSubjectsOf"),
+        path=_one(store, node, SH + "path"),
+        min_count=num("minCount"), max_count=num("maxCount"),
+        tests=tuple(tests), sparql=tuple(sparql))
+
+
+def _tests(store: ox.Store, node: Any) -> list[Test]:
+    """The value tests of a shape: one per component, in a fixed order."""
+    out: list[Test] = []
+    cls = _one(store, node, SH + "class")
+    if cls is not None:
+        out.append(("class", lambda ix, v, c=cls: ix.is_instance(v, c)))
+    dt = _one(store, node, SH + "datatype")
+    if dt is not None:
+        out.append(("datatype", lambda ix, v, d=dt.value: _has_datatype(v, d)))
+    kind = _one(store, node, SH + "nodeKind")
+    if kind is not None:
+        if kind.value != SH + "IRI":
+            raise RunError(f"shape {node.value}: the fast SHACL engine supports sh:nodeKind "
+                           "sh:IRI only; use --engine pyshacl")
+        out.append(("nodeKind", lambda ix, v: isinstance(v, ox.NamedNode)))
+    members = _one(store, node, SH + "in")
+    if members is not None:
+        allowed = frozenset(_rdf_list(store, members))
+        out.append(("in", lambda ix, v, a=allowed: v in a))
+    pattern = _one(store, node, SH + "pattern")
+    if pattern is not None:
+        rx = re.compile(pattern.value)
+        out.append(("pattern", lambda ix, v, r=rx: not isinstance(v, ox.BlankNode)
+                    and r.search(v.value) is not None))
+    low = _one(store, node, SH + "minInclusive")
+    if low is not None:
+        bound = int(low.value)
+        out.append(("minInclusive", lambda ix, v, b=bound: _number(v) is not None
+                    and _number(v) >= b))
+    return out
+
+
+def _or_test(alternatives: list[list[Test]]) -> Callable[[Index, Any], bool]:
+    def test(ix: Index, v: Any) -> bool:
+        return any(all(t(ix, v) for _name, t in alt) for alt in alternatives)
+    return test
+
+
+# Lexical forms of the datatypes the data uses (a literal of a datatype with an
+# ill-formed lexical form does not conform to sh:datatype).
+_TZ = r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)?"
+_LEXICAL = {
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "gYear": re.compile(r"-?([1-9]\d{4,}|\d{4})" + _TZ),
+    XSD + "gYearMonth": re.compile(r"-?([1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])" + _TZ),
+    XSD + "date": re.compile(r"(\d{4})-(\d\d)-(\d\d)" + _TZ),
+    XSD + "boolean": re.compile(r"true|false|1|0"),
+}
+
+
+def _has_datatype(v: Any, datatype: str) -> bool:
+    if not isinstance(v, ox.Literal):
+        return False
+    if datatype == RDF + "langString":
+        return v.language is not None
+    if v.datatype.value != datatype:
+        return False
+    rx = _LEXICAL.get(datatype)
+    if rx is None:
+        return True
+    m = rx.fullmatch(v.value)
+    if m is None:
+        return False
+    if datatype == XSD + "date":
+        try:
+            _dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return False
+    return True
+
+
+_NUMERIC = {XSD + k for k in ("integer", "int", "long", "decimal", "nonNegativeInteger",
+                              "positiveInteger")}
+
+
+def _number(v: Any) -> int | float | None:
+    if isinstance(v, ox.Literal) and v.datatype.value in _NUMERIC:
+        try:
+            return float(v.value) if "." in v.value else int(v.value)
+        except ValueError:
+            return None
+    return None
+
+
+# ------------------------------------------------------------------ the index
+
+class Index:
+    """The data graph (compiled triples plus the ontology) by predicate and subject."""
+
+    def __init__(self, triples: Iterable[ox.Triple]):
+        by_pred: dict[ox.NamedNode, dict[Any, list]] = {}
+        for t in triples:
+            rows = by_pred.get(t.predicate)
+            if rows is None:
+                rows = by_pred[t.predicate] = {}
+            objs = rows.get(t.subject)
+            if objs is None:
+                rows[t.subject] = [t.object]
+            else:
+                objs.append(t.object)
+        self.by_pred = by_pred
+        self.types = by_pred.get(_TYPE, {})
+        self._subclasses: dict[Any, frozenset] = {}
+
+    def values(self, node: Any, path: ox.NamedNode) -> list:
+        rows = self.by_pred.get(path)
+        return rows.get(node, []) if rows else []
+
+    def subclasses(self, cls: Any) -> frozenset:
+        """`cls` and every class below it (rdfs:subClassOf*)."""
+        if cls not in self._subclasses:
+            below: dict[Any, list] = {}
+            for sub, supers in self.by_pred.get(_SUBCLASS, {}).items():
+                for sup in supers:
+                    below.setdefault(sup, []).append(sub)
+            seen, todo = {cls}, [cls]
+            while todo:
+                for sub in below.get(todo.pop(), ()):
+                    if sub not in seen:
+                        seen.add(sub)
+                        todo.append(sub)
+            self._subclasses[cls] = frozenset(seen)
+        return self._subclasses[cls]
+
+    def is_instance(self, node: Any, cls: Any) -> bool:
+        types = self.types.get(node)
+        return bool(types) and not self.subclasses(cls).isdisjoint(types)
+
+    def is_statement(self, node: Any) -> bool:
+        return _STATEMENT in self.types.get(node, ())
+
+    def targets(self, shape: Shape) -> Iterable[Any]:
+        if shape.target_class is not None:
+            classes = self.subclasses(shape.target_class)
+            return [s for s, types in self.types.items() if not classes.isdisjoint(types)]
+        if shape.target_subjects_of is not None:
+            return list(self.by_pred.get(shape.target_subjects_of, {}))
+        return []
+
+
+# ------------------------------------------------------------------ the engines
+
+def _core_results(ix: Index, shapes: tuple[Shape, ...]) -> list[dict]:
+    out = []
+    for shape in shapes:
+        if not (shape.tests or shape.min_count is not None or shape.max_count is not None):
+            continue
+        for focus in ix.targets(shape):
+            if shape.path is None:  # a node shape: the focus is the value
+                for _name, test in shape.tests:
+                    if not test(ix, focus):
+                        out.append(_result(shape, focus, focus, None))
+                continue
+            values = ix.values(focus, shape.path)
+            if shape.min_count is not None and len(values) < shape.min_count:
+                out.append(_result(shape, focus, None, shape.path))
+            if shape.max_count is not None and len(values) > shape.max_count:
+                out.append(_result(shape, focus, None, shape.path))
+            for _name, test in shape.tests:
+                for v in values:
+                    if not test(ix, v):
+                        out.append(_result(shape, focus, v, shape.path))
+    return out
+
+
+def _target_pattern(shape: Shape) -> str | None:
+    if shape.target_class is not None:
+        return f"?this a/<{RDFS}subClassOf>* {shape.target_class} ."
+    if shape.target_subjects_of is not None:
+        return f"?this {shape.target_subjects_of} ?targetValue__ ."
+    return None
+
+
+def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...]) -> list[dict]:
+    out = []
+    for shape in shapes:
+        target = _target_pattern(shape)
+        if target is None:
+            continue
+        for select in shape.sparql:
+            where = select.upper().index("WHERE", select.upper().index("SELECT"))
+            body_start = select.index("{", where) + 1
+            query = (select[:body_start] + f" {target} " + select[body_start:]).replace(
+                "$this", "?this")
+            head = query[: query.upper().index("WHERE", query.upper().index("SELECT"))]
+            if "DISTINCT" not in head.upper():
+                query = re.sub(r"SELECT", "SELECT DISTINCT", query, count=1)
+            with_value = "?value" in head
+            for sol in store.query(query):
+                # without a ?value binding, a node shape's value is its focus node
+                focus = sol["this"]
+                value = sol["value"] if with_value else None
+                if value is None and shape.path is None:
+                    value = focus
+                out.append(_result(shape, focus, value, shape.path))
+    return out
+
+
+def _result(shape: Shape | None, focus: Any, value: Any, path: Any,
+            message: str | None = None, severity: str = ERROR) -> dict:
+    return {
+        "focus": focus, "value": value, "path": path,
+        "code": shape.code if shape else "shacl",
+        "severity": shape.severity if shape else severity,
+        "message": shape.message if shape else (message or "SHACL constraint not met"),
+    }
+
+
+def _ontology_triples(voc: Vocabulary) -> list[ox.Triple]:
+    return [ox.Triple(*(_ox(t) for t in triple)) for triple in voc.graph]
+
+
+def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast",
+                  index: Index | None = None) -> list[dict]:
+    """SHACL results of the data `triples` (the ontology is added, as pySHACL's
+    ont_graph): dicts of focus, value, path, code, severity, message."""
+    if engine == "pyshacl":
+        return _pyshacl_results(triples, voc)
+    if engine != "fast":
+        raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
+    shapes = load_shapes()
+    onto = _ontology_triples(voc)
+    ix = index or Index([*triples, *onto])
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*triples, *onto))
+    return _core_results(ix, shapes) + _sparql_results(store, shapes)
+
+
+def _pyshacl_results(triples: list[ox.Triple], voc: Vocabulary) -> list[dict]:
+    from pyshacl import validate as pyshacl_validate
+    from rdflib import Graph, URIRef
+
+    data = Graph()
+    data.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    shapes_graph = Graph()
+    for path in _shape_files():
+        shapes_graph.parse(path, format="turtle")
+    _conforms, results, _text = pyshacl_validate(
+        data, shacl_graph=shapes_graph, ont_graph=voc.graph, inference="none",
+        advanced=True, allow_warnings=True, meta_shacl=False,
+    )
+    by_iri = {s.iri: s for s in load_shapes()}
+    sh = {k: URIRef(SH + k) for k in ("sourceShape", "focusNode", "value", "resultPath",
+                                       "resultSeverity", "resultMessage")}
+    out = []
+    for r in results.subjects(URIRef(RDF + "type"), URIRef(SH + "ValidationResult")):
+        shape = by_iri.get(str(results.value(r, sh["sourceShape"])))
+        severity = results.value(r, sh["resultSeverity"])
+        value, path = results.value(r, sh["value"]), results.value(r, sh["resultPath"])
+        out.append(_result(shape, _ox(results.value(r, sh["focusNode"])),
+                           None if value is None else _ox(value),
+                           None if path is None else _ox(path),
+                           str(results.value(r, sh["resultMessage"]) or ""),
+                           WARNING if str(severity) != SH + "Violation" else ERROR))
+    return out
+
+
+def _ox(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    from rdflib import Literal, URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -125,81 +438,32 @@ def _ox(term: object):
     return ox.BlankNode(str(term))
 
 
-def _rdflib(term: object):
-    import pyoxigraph as ox
+# ------------------------------------------------------------------ to issues
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return term
-
-
-def _result(shapes: Graph, shape: object, focus: object, value: object, path: object,
-            severity: object, message: object) -> dict:
-    code = shapes.value(shape, PKGSH.code) if shape is not None else None
-    shape_msg = shapes.value(shape, SH.message) if shape is not None else None
-    return {
-        "focus": focus, "value": value, "path": path,
-        "code": str(code) if code else "shacl",
-        "severity": WARNING if severity != SH.Violation else ERROR,
-        "message": str(shape_msg or message or "SHACL constraint not met"),
-    }
-
-
-def shacl_results(data: Graph, voc: Vocabulary, engine: str = "fast",
-                  triples: list | None = None) -> list[dict]:
-    """SHACL results as plain dicts: focus, value, path, code, severity, message.
-    `triples`, when given, are `data` as pyoxigraph triples (saves a conversion)."""
-    shapes = shapes_graph()
-    out = []
-    if engine == "fast":
-        out = _sparql_results_fast(data, voc, shapes, triples)
-        shapes = _without_sparql(shapes)
-    elif engine != "pyshacl":
-        raise RunError(f"unknown SHACL engine {engine!r} (fast or pyshacl)")
-    _conforms, results, _text = pyshacl_validate(
-        data, shacl_graph=shapes, ont_graph=voc.graph, inference="none",
-        advanced=True, allow_warnings=True, meta_shacl=False,
-    )
-    for r in results.subjects(RDF.type, SH.ValidationResult):
-        out.append(_result(shapes, results.value(r, SH.sourceShape),
-                           results.value(r, SH.focusNode), results.value(r, SH.value),
-                           results.value(r, SH.resultPath), results.value(r, SH.resultSeverity),
-                           results.value(r, SH.resultMessage)))
-    return out
-
-
-def _locate(graph: CompiledGraph, *nodes: object) -> Location | None:
+def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
     for node in nodes:
-        if isinstance(node, URIRef) and str(node) in graph.locations:
-            return graph.locations[str(node)]
+        if isinstance(node, ox.NamedNode) and node.value in graph.locations:
+            return graph.locations[node.value]
     return None
 
 
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
-    data = to_rdflib(graph)
+    """SHACL results as issues at the record file and line they come from."""
+    ix = Index([*graph.triples, *_ontology_triples(voc)])
     issues = []
-    for r in shacl_results(data, voc, engine, graph.triples):
+    for r in shacl_results(graph.triples, voc, engine, index=ix):
         focus, value = r["focus"], r["value"]
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
-        if (r["code"] == "value-type" and isinstance(value, URIRef)
-                and (value, RDF.type, None) not in data):
+        if (r["code"] == "value-type" and isinstance(value, ox.NamedNode)
+                and value not in ix.types):
             continue
-        loc = _locate(graph, value, focus) if _is_statement(data, value) else _locate(
-            graph, focus)
+        loc = (_locate(graph, value, focus) if isinstance(value, ox.NamedNode)
+               and ix.is_statement(value) else _locate(graph, focus))
         if loc is None:
             continue
         detail = r["message"]
-        if isinstance(value, Literal):
-            detail += f" (got {str(value)!r})"
+        if isinstance(value, ox.Literal):
+            detail += f" (got {value.value!r})"
         issues.append(Issue.at(loc.path, loc.line, r["code"], f"{loc.what}: {detail}",
                                severity=r["severity"], layer="shacl"))
     return issues
-
-
-def _is_statement(data: Graph, node: object) -> bool:
-    return isinstance(node, URIRef) and (
-        node, RDF.type, URIRef("https://w3id.org/personkg/ontology#Statement")) in data
