@@ -8,7 +8,7 @@ from test_bad_input import CASES
 from conftest import REPO
 from personkg.graph import compile_dataset
 from personkg.report import Report
-from personkg.shacl import shacl_check, shacl_results
+from personkg.shacl import _minus_for_not_exists, shacl_check, shacl_results
 from personkg.validate import load_dataset
 
 SHACL_CASES = [c for c in CASES if c[0] in {
@@ -100,3 +100,28 @@ def test_engines_agree_on_a_slice_of_the_embedded_dataset(voc, tmp_path):
     root = _embedded_slice(tmp_path / "data")
     fast = assert_same(root, voc)
     assert {r[3] for r in fast} == {"alternative-values", "weakly-sourced"}
+
+
+REWRITES = [
+    # the pattern of weakly-sourced: both blocks share only ?this with the rest
+    ("SELECT ?this WHERE { ?this a <x> . FILTER NOT EXISTS { ?this <p> ?t . "
+     "FILTER (?t IN (<a>)) } FILTER NOT EXISTS { ?q ?p ?this ; a <Q> } }",
+     "SELECT ?this WHERE { ?this a <x> . MINUS { ?this <p> ?t . FILTER (?t IN (<a>)) } "
+     "MINUS { ?q ?p ?this ; a <Q> } }"),
+    # ?value is bound outside the block: NOT EXISTS stays
+    ("SELECT ?this ?value WHERE { ?this <p> ?value . FILTER (NOT EXISTS { ?this <q> ?value }) }",
+     None),
+    # braces inside strings do not confuse the block boundaries
+    ('SELECT ?this WHERE { ?this <p> "}" . FILTER ( NOT EXISTS { ?this <q> "{" } ) }',
+     'SELECT ?this WHERE { ?this <p> "}" . MINUS { ?this <q> "{" } }'),
+    # not in the top-level group: a MINUS there would mean something else
+    ("SELECT ?this WHERE { ?this <p> ?o . OPTIONAL { ?o <p> ?z "
+     "FILTER NOT EXISTS { ?this <q> ?w } } }", None),
+    # the block does not mention ?this: MINUS would remove nothing
+    ("SELECT ?this WHERE { ?this <p> ?o . FILTER NOT EXISTS { <a> <q> ?w } }", None),
+]
+
+
+@pytest.mark.parametrize("query,expected", REWRITES)
+def test_not_exists_becomes_minus_only_where_it_means_the_same(query, expected):
+    assert _minus_for_not_exists(query) == (expected or query)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -339,6 +340,53 @@ def _target_pattern(shape: Shape) -> str | None:
     return None
 
 
+_VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_NOT_EXISTS = re.compile(r"FILTER\s*(\(\s*)?NOT\s+EXISTS\s*\{", re.IGNORECASE)
+
+
+def _braces(text: str, start: int, stop: int | None = None) -> tuple[int, int]:
+    """Walk `text` from `start` (depth 1), skipping string literals, until the depth drops
+    to 0 or `stop` is reached: returns (index, depth)."""
+    depth, i = 1, start
+    while depth and (stop is None or i < stop):
+        c = text[i]
+        if c in "\"'":
+            i = text.index(c, i + 1)
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        i += 1
+    return i, depth
+
+
+def _minus_for_not_exists(query: str) -> str:
+    """`FILTER NOT EXISTS { B }` as `MINUS { B }` where that means the same and runs as
+    one join instead of once per row: B mentions ?this (always bound: the target binds
+    it), and shares no other variable with the rest of the query."""
+    out, pos = [], 0
+    where = query.index("{", query.upper().index("WHERE")) + 1
+    for m in _NOT_EXISTS.finditer(query, where):
+        if m.start() < pos or _braces(query, where, m.start())[1] != 1:
+            continue  # only in the top-level group, where a FILTER and a MINUS both
+            # apply to everything else in it
+        end = _braces(query, m.end())[0]
+        if m.group(1):  # FILTER ( NOT EXISTS { ... } )
+            close = re.match(r"\s*\)", query[end:])
+            if close is None:
+                continue
+            stop = end + close.end()
+        else:
+            stop = end
+        inner = query[m.end():end - 1]
+        rest = query[:m.start()] + query[stop:]
+        shared = set(_VAR.findall(inner)) & set(_VAR.findall(rest))
+        if "this" in _VAR.findall(inner) and shared <= {"this"}:
+            out.append(query[pos:m.start()] + "MINUS {" + inner + "}")
+            pos = stop
+    return "".join(out) + query[pos:]
+
+
 def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...]) -> list[dict]:
     out = []
     for shape in shapes:
@@ -353,6 +401,7 @@ def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...]) -> list[dict]:
             head = query[: query.upper().index("WHERE", query.upper().index("SELECT"))]
             if "DISTINCT" not in head.upper():
                 query = re.sub(r"SELECT", "SELECT DISTINCT", query, count=1)
+            query = _minus_for_not_exists(query)
             with_value = "?value" in head
             for sol in store.query(query):
                 # without a ?value binding, a node shape's value is its focus node
@@ -374,8 +423,14 @@ def _result(shape: Shape | None, focus: Any, value: Any, path: Any,
     }
 
 
+_ONTOLOGY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _ontology_triples(voc: Vocabulary) -> list[ox.Triple]:
-    return [ox.Triple(*(_ox(t) for t in triple)) for triple in voc.graph]
+    """The ontology as pyoxigraph triples (converted once per vocabulary)."""
+    if voc.graph not in _ONTOLOGY:
+        _ONTOLOGY[voc.graph] = [ox.Triple(*(_ox(t) for t in triple)) for triple in voc.graph]
+    return _ONTOLOGY[voc.graph]
 
 
 def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast",
@@ -425,17 +480,17 @@ def _pyshacl_results(triples: list[ox.Triple], voc: Vocabulary) -> list[dict]:
 
 def _ox(term: Any) -> Any:
     """An rdflib term as a pyoxigraph term."""
-    from rdflib import Literal, URIRef
+    from rdflib import BNode, Literal
 
-    if isinstance(term, URIRef):
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if not isinstance(term, Literal):
         return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 # ------------------------------------------------------------------ to issues
