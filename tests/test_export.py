@@ -79,5 +79,12 @@ def test_build_writes_every_export(run, tmp_path):
     result = run("build", "--data", str(DATA), "--out", str(out))
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [
-        "dataset.jsonld", "dataset.nt", "dataset.ttl", "validation.json"]
+        "dataset.jsonld", "dataset.nt", "dataset.ttl", "person.schemaorg.jsonld",
+        "quickstatements.csv", "quickstatements.txt", "validation.json"]
     assert json.loads((out / "validation.json").read_text())["conforms"] is True
+    # each file is what `personkg export` prints for its format
+    for name, fmt in [("dataset.ttl", "turtle"), ("quickstatements.txt", "quickstatements"),
+                      ("quickstatements.csv", "qs-csv"), ("person.schemaorg.jsonld", "schemaorg")]:
+        exported = run("export", "--data", str(DATA), "--format", fmt)
+        assert exported.code == 0, exported.err
+        assert (out / name).read_text(encoding="utf-8") == exported.out, name

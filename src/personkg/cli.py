@@ -16,6 +16,7 @@ from . import __version__
 from .errors import DataError, PersonkgError, RunError
 from .export import EXPORTERS, EXTENSIONS
 from .output import write_dir, write_file
+from .progress import progress
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
 from .resources import default_data_dir, resource_dir
@@ -153,21 +154,38 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Folder to write; replaced only once complete.")
 def build(data_dir: Path | None, out_dir: Path) -> None:
-    """Validate, then write every export and the validation report into one folder."""
+    """Validate, then write every export and the validation report into one folder:
+    the graph as Turtle, N-Triples and JSON-LD, QuickStatements (V1 and CSV), the
+    schema.org ProfilePage of the main person, and validation.json."""
+    from .export.quickstatements import quickstatements, to_csv, to_v1
+    from .export.schemaorg import default_entity, profile_page
+
     result = _checked_or_fail(data_dir, shacl=True)
     assert result.graph is not None
     voc = Vocabulary.load()
+    ds = result.dataset
+    qs = quickstatements(ds, voc)
+    writers: dict[str, Callable[[], str]] = {
+        f"dataset.{EXTENSIONS[fmt]}": (lambda f=exporter: f(result.graph, voc))
+        for fmt, exporter in EXPORTERS.items()}
+    writers["quickstatements.txt"] = lambda: to_v1(qs)
+    writers["quickstatements.csv"] = lambda: to_csv(qs)
+    if any(e.type == "Person" for e in ds.entities.values()):
+        def page() -> str:
+            doc = profile_page(ds, voc, default_entity(ds))
+            _check_schemaorg(doc)
+            return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        writers["person.schemaorg.jsonld"] = page
+    writers["validation.json"] = lambda: render_json(result.report)
 
     def fill(tmp: Path) -> None:
-        for fmt, exporter in EXPORTERS.items():
-            (tmp / f"dataset.{EXTENSIONS[fmt]}").write_text(exporter(result.graph, voc),
-                                                           encoding="utf-8")
-        (tmp / "validation.json").write_text(render_json(result.report), encoding="utf-8")
+        for name, text in progress(list(writers.items()), "writing exports"):
+            (tmp / name).write_text(text(), encoding="utf-8")
 
     write_dir(out_dir, fill)
+    sys.stderr.write(qs.summary())
     click.echo(result.report.summary())
-    click.echo(f"wrote {', '.join(f'dataset.{e}' for e in EXTENSIONS.values())} "
-               f"and validation.json to {out_dir}")
+    click.echo(f"wrote {', '.join(writers)} to {out_dir}")
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import RunError
+from .progress import progress
 
 __all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir", "line_of"]
 
@@ -139,21 +140,21 @@ def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
         raise RunError(f"{root}: data directory does not exist")
     if not root.is_dir():
         raise RunError(f"{root}: not a directory")
-    out: list[RawRecord | LoadProblem] = []
+    found: list[tuple[Path, str]] = []
     for kind in kinds:
         folder = root / kind
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if path.suffix not in (".yaml", ".yml"):
-                continue
-            if path.is_symlink() and not path.exists():
-                raise RunError(f"{path}: cannot read: the link points to a missing file")
-            if path.is_file():
-                try:
-                    out.append(load_file(path, kind))
-                except OSError as exc:
-                    raise RunError(f"{path}: cannot read: {exc.strerror}") from None
+        if folder.is_dir():
+            found += [(path, kind) for path in sorted(folder.iterdir())
+                      if path.suffix in (".yaml", ".yml")]
+    out: list[RawRecord | LoadProblem] = []
+    for path, kind in progress(found, "reading records"):
+        if path.is_symlink() and not path.exists():
+            raise RunError(f"{path}: cannot read: the link points to a missing file")
+        if path.is_file():
+            try:
+                out.append(load_file(path, kind))
+            except OSError as exc:
+                raise RunError(f"{path}: cannot read: {exc.strerror}") from None
     return out
 
 

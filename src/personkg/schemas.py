@@ -189,11 +189,14 @@ def _shape(iri: str, lines: list[str]) -> str:
     return f"pkgsh:{iri}\n    " + " ;\n    ".join(lines) + " .\n"
 
 
+# The rank is tested with FILTER EXISTS, after the statements are bound: as a triple
+# pattern, `?s a pkg:BestRank` would be joined against every best-rank statement.
 _CONFLICT = """SELECT $this ?value WHERE {{
         $this pkgp:{n} ?s1, ?s2 .
-        ?s1 a pkg:BestRank ; pkgps:{n} ?v1 .
-        ?s2 a pkg:BestRank ; pkgps:{n} ?v2 .
+        ?s1 pkgps:{n} ?v1 .
+        ?s2 pkgps:{n} ?v2 .
         FILTER (STR(?s1) < STR(?s2) && !sameTerm(?v1, ?v2))
+        FILTER (EXISTS {{ ?s1 a pkg:BestRank }} && EXISTS {{ ?s2 a pkg:BestRank }})
         FILTER ({neg}EXISTS {{ ?s1 pkg:alternative true . ?s2 pkg:alternative true }})
         BIND (?s2 AS ?value)
     }}"""

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from .errors import RunError
 from .graph import CompiledGraph, Location
+from .progress import progress
 from .report import ERROR, WARNING, Issue
 from .resources import resource_dir
 from .vocab import Vocabulary
@@ -270,6 +271,8 @@ class Index:
         self.by_pred = by_pred
         self.types = by_pred.get(_TYPE, {})
         self._subclasses: dict[Any, frozenset] = {}
+        self._instances: dict[Any, frozenset] = {}
+        self._by_class: dict[Any, list] | None = None
 
     def values(self, node: Any, path: ox.NamedNode) -> list:
         rows = self.by_pred.get(path)
@@ -291,17 +294,27 @@ class Index:
             self._subclasses[cls] = frozenset(seen)
         return self._subclasses[cls]
 
+    def instances(self, cls: Any) -> frozenset:
+        """Every node typed `cls` or a subclass of it (computed once per class)."""
+        if cls not in self._instances:
+            if self._by_class is None:
+                self._by_class = {}
+                for node, types in self.types.items():
+                    for t in types:
+                        self._by_class.setdefault(t, []).append(node)
+            self._instances[cls] = frozenset(
+                node for c in self.subclasses(cls) for node in self._by_class.get(c, ()))
+        return self._instances[cls]
+
     def is_instance(self, node: Any, cls: Any) -> bool:
-        types = self.types.get(node)
-        return bool(types) and not self.subclasses(cls).isdisjoint(types)
+        return node in self.instances(cls)
 
     def is_statement(self, node: Any) -> bool:
         return _STATEMENT in self.types.get(node, ())
 
     def targets(self, shape: Shape) -> Iterable[Any]:
         if shape.target_class is not None:
-            classes = self.subclasses(shape.target_class)
-            return [s for s, types in self.types.items() if not classes.isdisjoint(types)]
+            return self.instances(shape.target_class)
         if shape.target_subjects_of is not None:
             return list(self.by_pred.get(shape.target_subjects_of, {}))
         return []
@@ -311,33 +324,44 @@ class Index:
 
 def _core_results(ix: Index, shapes: tuple[Shape, ...]) -> list[dict]:
     out = []
-    for shape in shapes:
+    for shape in progress(shapes, "SHACL core constraints"):
         if not (shape.tests or shape.min_count is not None or shape.max_count is not None):
             continue
-        for focus in ix.targets(shape):
-            if shape.path is None:  # a node shape: the focus is the value
-                for _name, test in shape.tests:
+        tests = [t for _name, t in shape.tests]
+        if shape.path is None:  # a node shape: the focus is the value
+            for focus in ix.targets(shape):
+                for test in tests:
                     if not test(ix, focus):
                         out.append(_result(shape, focus, focus, None))
-                continue
-            values = ix.values(focus, shape.path)
-            if shape.min_count is not None and len(values) < shape.min_count:
+            continue
+        rows = ix.by_pred.get(shape.path, {})
+        low = shape.min_count or 0
+        high = shape.max_count
+        for focus in ix.targets(shape):
+            values = rows.get(focus, ())
+            n = len(values)
+            if n < low:
                 out.append(_result(shape, focus, None, shape.path))
-            if shape.max_count is not None and len(values) > shape.max_count:
+            if high is not None and n > high:
                 out.append(_result(shape, focus, None, shape.path))
-            for _name, test in shape.tests:
+            for test in tests:
                 for v in values:
                     if not test(ix, v):
                         out.append(_result(shape, focus, v, shape.path))
     return out
 
 
-def _target_pattern(shape: Shape) -> str | None:
+def _target_pattern(shape: Shape, ix: Index) -> str | None:
+    """The shape's focus nodes as a group binding ?this once each (a set, as SHACL
+    targets are; joining a bare `?this p ?x` would repeat ?this once per value)."""
     if shape.target_class is not None:
-        return f"?this a/<{RDFS}subClassOf>* {shape.target_class} ."
-    if shape.target_subjects_of is not None:
-        return f"?this {shape.target_subjects_of} ?targetValue__ ."
-    return None
+        classes = " ".join(sorted(str(c) for c in ix.subclasses(shape.target_class)))
+        body = f"VALUES ?class__ {{ {classes} }} ?this a ?class__ ."
+    elif shape.target_subjects_of is not None:
+        body = f"?this {shape.target_subjects_of} ?any__ ."
+    else:
+        return None
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
 
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
@@ -387,10 +411,10 @@ def _minus_for_not_exists(query: str) -> str:
     return "".join(out) + query[pos:]
 
 
-def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...]) -> list[dict]:
+def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...], ix: Index) -> list[dict]:
     out = []
-    for shape in shapes:
-        target = _target_pattern(shape)
+    for shape in progress(shapes, "SHACL SPARQL constraints"):
+        target = _target_pattern(shape, ix)
         if target is None:
             continue
         for select in shape.sparql:
@@ -446,7 +470,7 @@ def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast
     ix = index or Index([*triples, *onto])
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*triples, *onto))
-    return _core_results(ix, shapes) + _sparql_results(store, shapes)
+    return _core_results(ix, shapes) + _sparql_results(store, shapes, ix)
 
 
 def _pyshacl_results(triples: list[ox.Triple], voc: Vocabulary) -> list[dict]:

@@ -22,6 +22,7 @@ from .errors import RunError
 from .graph import CompiledGraph, compile_dataset, statement_iri
 from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir
 from .model import Dataset, entity_from_raw, parse_date, source_from_raw
+from .progress import progress
 from .report import Issue, Report
 from .resources import KINDS_HINT, resource_dir
 from .schemas import value_kind
@@ -232,7 +233,7 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         if isinstance(item, LoadProblem):
             report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
             broken.add(item.path.stem)
-    for item in records:
+    for item in progress(records, "checking records"):
         report.records += 1
         rid = item.data.get("id")
         id_line = item.data.key_lines.get("id", 1)
