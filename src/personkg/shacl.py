@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -62,7 +62,16 @@ _NESTED_KEYS = {SH + k for k in ("class", "datatype")}
 
 # ------------------------------------------------------------------ the shapes
 
-Test = tuple[str, Callable[["Index", Any], bool]]  # (component, value node -> conforms)
+@dataclass(frozen=True)
+class Test:
+    """One value constraint of a shape, in two parts: `where(var, run)` is a SPARQL
+    group fragment (FILTER or MINUS) that keeps every value failing the constraint, and
+    perhaps some that do not; `check(value, run)`, when the fragment is not exact,
+    decides each value it kept. So a result never rests on a SPARQL approximation."""
+
+    component: str
+    where: Callable[[str, Run], str]
+    check: Callable[[Any, Run], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,7 @@ def _read_shape(store: ox.Store, node: Any) -> Shape:
                 raise RunError(f"shape {node.value}: the fast SHACL engine supports only "
                                "sh:class and sh:datatype inside sh:or; use --engine pyshacl")
             alternatives.append(_tests(store, alt))
-        tests.append(("or", _or_test(alternatives)))
+        tests.append(_or_test(alternatives))
     sparql = []
     for constraint in _objects(store, node, SH + "sparql"):
         prefixes = "".join(
@@ -173,49 +182,74 @@ def _tests(store: ox.Store, node: Any) -> list[Test]:
     out: list[Test] = []
     cls = _one(store, node, SH + "class")
     if cls is not None:
-        out.append(("class", lambda ix, v, c=cls: ix.is_instance(v, c)))
+        out.append(Test("class", lambda var, run, c=cls: f"MINUS {{ {run.typed(var, c)} }}"))
     dt = _one(store, node, SH + "datatype")
     if dt is not None:
-        out.append(("datatype", lambda ix, v, d=dt.value: _has_datatype(v, d)))
+        out.append(Test("datatype", lambda var, run, d=dt.value:
+                        f"FILTER ({_datatype_candidates(var, d)})",
+                        lambda v, run, d=dt.value: _has_datatype(v, d)))
     kind = _one(store, node, SH + "nodeKind")
     if kind is not None:
         if kind.value != SH + "IRI":
             raise RunError(f"shape {node.value}: the fast SHACL engine supports sh:nodeKind "
                            "sh:IRI only; use --engine pyshacl")
-        out.append(("nodeKind", lambda ix, v: isinstance(v, ox.NamedNode)))
+        out.append(Test("nodeKind", lambda var, run: f"FILTER (!isIRI({var}))"))
     members = _one(store, node, SH + "in")
     if members is not None:
-        allowed = frozenset(_rdf_list(store, members))
-        out.append(("in", lambda ix, v, a=allowed: v in a))
+        allowed = _rdf_list(store, members)
+        out.append(Test("in", lambda var, run, a=allowed: "FILTER (!(" + " || ".join(
+            f"sameTerm({var}, {m})" for m in a) + "))"))
     pattern = _one(store, node, SH + "pattern")
     if pattern is not None:
         rx = re.compile(pattern.value)
-        out.append(("pattern", lambda ix, v, r=rx: not isinstance(v, ox.BlankNode)
-                    and r.search(v.value) is not None))
+        out.append(Test("pattern", lambda var, run: "", lambda v, run, r=rx:
+                        not isinstance(v, ox.BlankNode) and r.search(v.value) is not None))
     low = _one(store, node, SH + "minInclusive")
     if low is not None:
         bound = int(low.value)
-        out.append(("minInclusive", lambda ix, v, b=bound: _number(v) is not None
-                    and _number(v) >= b))
+        out.append(Test("minInclusive", lambda var, run: "", lambda v, run, b=bound:
+                        _number(v) is not None and _number(v) >= b))
     return out
 
 
-def _or_test(alternatives: list[list[Test]]) -> Callable[[Index, Any], bool]:
-    def test(ix: Index, v: Any) -> bool:
-        return any(all(t(ix, v) for _name, t in alt) for alt in alternatives)
-    return test
+def _or_test(alternatives: list[list[Test]]) -> Test:
+    """sh:or of class and datatype shapes. A value fails when it fails every alternative,
+    so the candidates are those every alternative keeps; each is then decided exactly."""
+    def where(var: str, run: Run) -> str:
+        parts = []
+        for alt in alternatives:
+            for t in alt:
+                if t.component == "class":
+                    c = t.where(var, run)[len("MINUS { "):-2]
+                    parts.append(f"NOT EXISTS {{ {c} }}")
+                else:
+                    parts.append("(" + t.where(var, run)[len("FILTER ("):-1] + ")")
+        return "FILTER (" + " && ".join(parts) + ")" if parts else ""
+
+    def check(v: Any, run: Run) -> bool:
+        return any(all(_passes(t, v, run) for t in alt) for alt in alternatives)
+    return Test("or", where, check)
+
+
+def _passes(t: Test, v: Any, run: Run) -> bool:
+    if t.check is not None:
+        return t.check(v, run)
+    return not run.ask(t.where("?v__", run), v)
 
 
 # Lexical forms of the datatypes the data uses (a literal of a datatype with an
-# ill-formed lexical form does not conform to sh:datatype).
-_TZ = r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)?"
-_LEXICAL = {
-    XSD + "integer": re.compile(r"[+-]?\d+"),
-    XSD + "gYear": re.compile(r"-?([1-9]\d{4,}|\d{4})" + _TZ),
-    XSD + "gYearMonth": re.compile(r"-?([1-9]\d{4,}|\d{4})-(0[1-9]|1[0-2])" + _TZ),
-    XSD + "date": re.compile(r"(\d{4})-(\d\d)-(\d\d)" + _TZ),
-    XSD + "boolean": re.compile(r"true|false|1|0"),
+# ill-formed lexical form does not conform to sh:datatype). ASCII classes only, so that
+# Python's re and SPARQL's REGEX read them alike.
+_TZ = "(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?"
+_YEAR = "-?([1-9][0-9]{4,}|[0-9]{4})"
+_LEXICAL_TEXT = {
+    XSD + "integer": "[+-]?[0-9]+",
+    XSD + "gYear": _YEAR + _TZ,
+    XSD + "gYearMonth": _YEAR + "-(0[1-9]|1[0-2])" + _TZ,
+    XSD + "date": "([0-9]{4})-([0-9][0-9])-([0-9][0-9])" + _TZ,
+    XSD + "boolean": "(true|false|1|0)",
 }
+_LEXICAL = {k: re.compile(v) for k, v in _LEXICAL_TEXT.items()}
 
 
 def _has_datatype(v: Any, datatype: str) -> bool:
@@ -239,6 +273,19 @@ def _has_datatype(v: Any, datatype: str) -> bool:
     return True
 
 
+def _datatype_candidates(var: str, datatype: str) -> str:
+    """A SPARQL expression true for every value that is not a well-formed literal of
+    `datatype` (and for some that are: the exact test is _has_datatype)."""
+    if datatype == RDF + "langString":
+        return f"!isLiteral({var}) || lang({var}) = \"\""
+    cond = f"!isLiteral({var}) || datatype({var}) != <{datatype}>"
+    if datatype in _LEXICAL_TEXT:
+        cond += f" || !REGEX(STR({var}), \"^{_LEXICAL_TEXT[datatype]}$\")"
+    if datatype == XSD + "date":  # a day that may not exist in its month
+        cond += f" || SUBSTR(STR({var}), 9, 2) > \"28\""
+    return cond
+
+
 _NUMERIC = {XSD + k for k in ("integer", "int", "long", "decimal", "nonNegativeInteger",
                               "positiveInteger")}
 
@@ -252,111 +299,91 @@ def _number(v: Any) -> int | float | None:
     return None
 
 
-# ------------------------------------------------------------------ the index
-
-class Index:
-    """The data graph (compiled triples plus the ontology) by predicate and subject."""
-
-    def __init__(self, triples: Iterable[ox.Triple]):
-        by_pred: dict[ox.NamedNode, dict[Any, list]] = {}
-        for t in triples:
-            rows = by_pred.get(t.predicate)
-            if rows is None:
-                rows = by_pred[t.predicate] = {}
-            objs = rows.get(t.subject)
-            if objs is None:
-                rows[t.subject] = [t.object]
-            else:
-                objs.append(t.object)
-        self.by_pred = by_pred
-        self.types = by_pred.get(_TYPE, {})
-        self._subclasses: dict[Any, frozenset] = {}
-        self._instances: dict[Any, frozenset] = {}
-        self._by_class: dict[Any, list] | None = None
-
-    def values(self, node: Any, path: ox.NamedNode) -> list:
-        rows = self.by_pred.get(path)
-        return rows.get(node, []) if rows else []
-
-    def subclasses(self, cls: Any) -> frozenset:
-        """`cls` and every class below it (rdfs:subClassOf*)."""
-        if cls not in self._subclasses:
-            below: dict[Any, list] = {}
-            for sub, supers in self.by_pred.get(_SUBCLASS, {}).items():
-                for sup in supers:
-                    below.setdefault(sup, []).append(sub)
-            seen, todo = {cls}, [cls]
-            while todo:
-                for sub in below.get(todo.pop(), ()):
-                    if sub not in seen:
-                        seen.add(sub)
-                        todo.append(sub)
-            self._subclasses[cls] = frozenset(seen)
-        return self._subclasses[cls]
-
-    def instances(self, cls: Any) -> frozenset:
-        """Every node typed `cls` or a subclass of it (computed once per class)."""
-        if cls not in self._instances:
-            if self._by_class is None:
-                self._by_class = {}
-                for node, types in self.types.items():
-                    for t in types:
-                        self._by_class.setdefault(t, []).append(node)
-            self._instances[cls] = frozenset(
-                node for c in self.subclasses(cls) for node in self._by_class.get(c, ()))
-        return self._instances[cls]
-
-    def is_instance(self, node: Any, cls: Any) -> bool:
-        return node in self.instances(cls)
-
-    def is_statement(self, node: Any) -> bool:
-        return _STATEMENT in self.types.get(node, ())
-
-    def targets(self, shape: Shape) -> Iterable[Any]:
-        if shape.target_class is not None:
-            return self.instances(shape.target_class)
-        if shape.target_subjects_of is not None:
-            return list(self.by_pred.get(shape.target_subjects_of, {}))
-        return []
-
-
 # ------------------------------------------------------------------ the engines
 
-def _core_results(ix: Index, shapes: tuple[Shape, ...]) -> list[dict]:
+class Run:
+    """One validation: the data graph (compiled triples plus the ontology) in a
+    pyoxigraph store, and the class hierarchy read from it."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._classes: dict[Any, list] = {}
+
+    def classes(self, cls: Any) -> list:
+        """`cls` and every class below it (rdfs:subClassOf*), sorted."""
+        if cls not in self._classes:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* {cls} }}")
+            self._classes[cls] = sorted({sol["c"] for sol in rows} | {cls}, key=str)
+        return self._classes[cls]
+
+    def typed(self, var: str, cls: Any) -> str:
+        """A group pattern: `var` is an instance of `cls` (or of a subclass)."""
+        name = f"?class_{var.lstrip('?$')}"
+        values = " ".join(str(c) for c in self.classes(cls))
+        return f"VALUES {name} {{ {values} }} {var} a {name} ."
+
+    def ask(self, fragment: str, value: Any) -> bool:
+        """Whether `fragment`, with ?v__ bound to `value`, has a solution."""
+        return bool(self.store.query(f"ASK {{ VALUES ?v__ {{ {value} }} {fragment} }}"))
+
+    def has_type(self, node: Any, cls: Any = None) -> bool:
+        return next(iter(self.store.quads_for_pattern(node, _TYPE, cls)), None) is not None
+
+
+def _select(run: Run, query: str, *names: str) -> list[tuple]:
+    return [tuple(sol[n] for n in names) for sol in run.store.query(query)]
+
+
+def _core_results(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
+    """The core constraint components, each one SPARQL query over the whole graph."""
     out = []
     for shape in progress(shapes, "SHACL core constraints"):
-        if not (shape.tests or shape.min_count is not None or shape.max_count is not None):
+        target = _target_pattern(shape, run)
+        if target is None:
             continue
-        tests = [t for _name, t in shape.tests]
-        if shape.path is None:  # a node shape: the focus is the value
-            for focus in ix.targets(shape):
-                for test in tests:
-                    if not test(ix, focus):
+        if shape.path is None:  # a node shape: the focus node is the value
+            for t in shape.tests:
+                q = f"SELECT DISTINCT ?this WHERE {{ {target} {t.where('?this', run)} }}"
+                for (focus,) in _select(run, q, "this"):
+                    if t.check is None or not t.check(focus, run):
                         out.append(_result(shape, focus, focus, None))
             continue
-        rows = ix.by_pred.get(shape.path, {})
-        low = shape.min_count or 0
-        high = shape.max_count
-        for focus in ix.targets(shape):
-            values = rows.get(focus, ())
-            n = len(values)
-            if n < low:
-                out.append(_result(shape, focus, None, shape.path))
-            if high is not None and n > high:
-                out.append(_result(shape, focus, None, shape.path))
-            for test in tests:
-                for v in values:
-                    if not test(ix, v):
-                        out.append(_result(shape, focus, v, shape.path))
+        path = str(shape.path)
+        # When the target is "subjects of the path", every focus node has a value on it:
+        # queries over the values need no target, and a minimum of one cannot fail.
+        same = shape.target_subjects_of == shape.path
+        values_target = "" if same else target
+        counts = []
+        if same and (shape.min_count or 0) <= 1:
+            pass
+        elif shape.min_count == 1:
+            counts.append(f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} ?v }} }}")
+        elif shape.min_count:
+            counts.append(f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?v }} }} "
+                          f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {shape.min_count})")
+        if shape.max_count is not None:
+            counts.append(f"SELECT ?this WHERE {{ {values_target} ?this {path} ?v }} "
+                          f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {shape.max_count})")
+        for q in counts:
+            out += [_result(shape, focus, None, shape.path)
+                    for (focus,) in _select(run, q, "this")]
+        for t in shape.tests:
+            q = (f"SELECT DISTINCT ?this ?v WHERE {{ {values_target} ?this {path} ?v . "
+                 f"{t.where('?v', run)} }}")
+            for focus, v in _select(run, q, "this", "v"):
+                if t.check is None or not t.check(v, run):
+                    out.append(_result(shape, focus, v, shape.path))
     return out
 
 
-def _target_pattern(shape: Shape, ix: Index) -> str | None:
+def _target_pattern(shape: Shape, run: Run) -> str | None:
     """The shape's focus nodes as a group binding ?this once each (a set, as SHACL
     targets are; joining a bare `?this p ?x` would repeat ?this once per value)."""
     if shape.target_class is not None:
-        classes = " ".join(sorted(str(c) for c in ix.subclasses(shape.target_class)))
-        body = f"VALUES ?class__ {{ {classes} }} ?this a ?class__ ."
+        classes = run.classes(shape.target_class)
+        if len(classes) == 1:  # one triple per instance: no duplicates to remove
+            return f"?this a {classes[0]} ."
+        body = run.typed("?this", shape.target_class)
     elif shape.target_subjects_of is not None:
         body = f"?this {shape.target_subjects_of} ?any__ ."
     else:
@@ -411,10 +438,10 @@ def _minus_for_not_exists(query: str) -> str:
     return "".join(out) + query[pos:]
 
 
-def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...], ix: Index) -> list[dict]:
+def _sparql_results(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
     out = []
     for shape in progress(shapes, "SHACL SPARQL constraints"):
-        target = _target_pattern(shape, ix)
+        target = _target_pattern(shape, run)
         if target is None:
             continue
         for select in shape.sparql:
@@ -427,7 +454,7 @@ def _sparql_results(store: ox.Store, shapes: tuple[Shape, ...], ix: Index) -> li
                 query = re.sub(r"SELECT", "SELECT DISTINCT", query, count=1)
             query = _minus_for_not_exists(query)
             with_value = "?value" in head
-            for sol in store.query(query):
+            for sol in run.store.query(query):
                 # without a ?value binding, a node shape's value is its focus node
                 focus = sol["this"]
                 value = sol["value"] if with_value else None
@@ -457,20 +484,26 @@ def _ontology_triples(voc: Vocabulary) -> list[ox.Triple]:
     return _ONTOLOGY[voc.graph]
 
 
+def data_store(triples: list[ox.Triple], voc: Vocabulary) -> ox.Store:
+    """The data graph SHACL sees: the triples and the ontology (as pySHACL's ont_graph)."""
+    store = ox.Store()
+    text = "".join([f"{t} .\n" for t in triples] + [f"{t} .\n" for t in _ontology_triples(voc)])
+    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast",
-                  index: Index | None = None) -> list[dict]:
+                  store: ox.Store | None = None) -> list[dict]:
     """SHACL results of the data `triples` (the ontology is added, as pySHACL's
-    ont_graph): dicts of focus, value, path, code, severity, message."""
+    ont_graph): dicts of focus, value, path, code, severity, message. `store`, when
+    given, is data_store(triples, voc) already built."""
     if engine == "pyshacl":
         return _pyshacl_results(triples, voc)
     if engine != "fast":
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
-    onto = _ontology_triples(voc)
-    ix = index or Index([*triples, *onto])
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in (*triples, *onto))
-    return _core_results(ix, shapes) + _sparql_results(store, shapes, ix)
+    run = Run(store or data_store(triples, voc))
+    return _core_results(run, shapes) + _sparql_results(run, shapes)
 
 
 def _pyshacl_results(triples: list[ox.Triple], voc: Vocabulary) -> list[dict]:
@@ -528,16 +561,16 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
 
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
-    ix = Index([*graph.triples, *_ontology_triples(voc)])
+    run = Run(data_store(graph.triples, voc))
     issues = []
-    for r in shacl_results(graph.triples, voc, engine, index=ix):
+    for r in shacl_results(graph.triples, voc, engine, store=run.store):
         focus, value = r["focus"], r["value"]
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
         if (r["code"] == "value-type" and isinstance(value, ox.NamedNode)
-                and value not in ix.types):
+                and not run.has_type(value)):
             continue
         loc = (_locate(graph, value, focus) if isinstance(value, ox.NamedNode)
-               and ix.is_statement(value) else _locate(graph, focus))
+               and run.has_type(value, _STATEMENT) else _locate(graph, focus))
         if loc is None:
             continue
         detail = r["message"]
