@@ -1,0 +1,290 @@
+"""Scale benchmark: personkg's path against the naive one, at several dataset sizes.
+
+    .venv/bin/python benchmarks/bench.py [--sizes 100,1000,10000] [--runs 5]
+        [--naive-runs 1] [--naive-timeout 600] [--out docs/benchmarks.md]
+
+For each size N a synthetic dataset of N people is generated (benchmarks/generate.py,
+seed 1, 1% deliberate defects) under build/bench/, then, each in a fresh process:
+
+- `personkg build` end to end (validate + every export, files written), `--runs` times:
+  wall time and peak memory (max RSS) of the whole command;
+- the personkg stages one by one, `--runs` times: load (YAML + JSON Schema +
+  references), compile, SHACL (fast engine), every export, the pyoxigraph store, every
+  named query;
+- the naive path, `--naive-runs` times: the same records compiled into an rdflib graph,
+  pySHACL on the same shapes, rdflib's Turtle / N-Triples / JSON-LD serializers and
+  rdflib's SPARQL for every named query. A naive step that runs longer than
+  `--naive-timeout` seconds is stopped and shown as "> T s" (its ratio is then a lower
+  bound).
+
+Figures are medians over the runs; memory is the largest max RSS seen. The Markdown
+tables go to `--out` and standard output; raw figures to build/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = REPO / "build" / "bench"
+PERSONKG = Path(sys.executable).with_name("personkg")
+
+
+# ------------------------------------------------------------------ workers
+# Each worker runs in its own process and prints one JSON object: stage -> seconds
+# (None when stopped by the timeout), plus "peak_rss_mb".
+
+class Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise Timeout
+
+
+def _timed(out: dict, stage: str, fn, timeout: float | None = None):
+    """Run `fn()`, store its wall time under `stage`; None if it hit the timeout."""
+    if timeout:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    t0 = time.perf_counter()
+    try:
+        value = fn()
+        out[stage] = time.perf_counter() - t0
+        return value
+    except Timeout:
+        out[stage] = None
+        return None
+    finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return None
+
+
+def _person(data: Path) -> str:
+    """The first person id of the dataset (named-query parameter)."""
+    return sorted(p.stem for p in (data / "people").glob("*.yaml"))[0]
+
+
+def _queries(data: Path) -> dict[str, str]:
+    from personkg.query import bind_params, named_queries, with_prefixes
+
+    out = {}
+    person = _person(data)
+    for name, nq in named_queries().items():
+        params = {}
+        for p in ("person", "entity"):
+            if f"?{p}" in nq.parameters:
+                params[p] = person
+        out[name] = with_prefixes(bind_params(nq.text, params))
+    return out
+
+
+def worker_fast(data: Path) -> dict:
+    from personkg.export import EXPORTERS
+    from personkg.export.quickstatements import quickstatements, to_csv, to_v1
+    from personkg.export.schemaorg import default_entity, profile_page
+    from personkg.graph import compile_dataset
+    from personkg.query import run_query
+    from personkg.report import Report
+    from personkg.shacl import shacl_check
+    from personkg.validate import load_dataset
+    from personkg.vocab import Vocabulary
+
+    out: dict = {}
+    voc = Vocabulary.load()
+    ds = _timed(out, "load", lambda: load_dataset(data, voc, Report()))
+    graph = _timed(out, "compile", lambda: compile_dataset(ds, voc))
+    out["triples"] = len(graph.triples)
+    issues = _timed(out, "shacl", lambda: shacl_check(graph, voc))
+    out["shacl_issues"] = len(issues)
+    for fmt, exporter in EXPORTERS.items():
+        _timed(out, f"export {fmt}", lambda f=exporter: f(graph, voc))
+    _timed(out, "export quickstatements", lambda: to_v1(quickstatements(ds, voc, True)))
+    _timed(out, "export qs-csv", lambda: to_csv(quickstatements(ds, voc)))
+    _timed(out, "export schemaorg",
+           lambda: json.dumps(profile_page(ds, voc, default_entity(ds))))
+    store = _timed(out, "store", graph.store)
+    for name, text in _queries(data).items():
+        _timed(out, f"query {name}", lambda t=text: run_query(store, t, "table"))
+    return out
+
+
+def worker_naive(data: Path, timeout: float) -> dict:
+    from pyshacl import validate
+    from rdflib import Graph
+
+    from personkg.graph import compile_dataset
+    from personkg.report import Report
+    from personkg.resources import resource_dir
+    from personkg.validate import load_dataset
+    from personkg.vocab import Vocabulary
+
+    out: dict = {}
+    voc = Vocabulary.load()
+    ds = _timed(out, "load", lambda: load_dataset(data, voc, Report()))
+    compiled = compile_dataset(ds, voc)
+    nt = compiled.ntriples()
+
+    def to_graph() -> Graph:
+        g = Graph()
+        g.parse(data=nt, format="nt")
+        return g
+
+    g = _timed(out, "compile", to_graph)
+    out["triples"] = len(g)
+    shapes = Graph()
+    for path in sorted(resource_dir("shapes").glob("*.shacl.ttl")):
+        shapes.parse(path, format="turtle")
+    _timed(out, "shacl", lambda: validate(g, shacl_graph=shapes, ont_graph=voc.graph,
+                                          inference="none", advanced=True,
+                                          allow_warnings=True), timeout)
+    for fmt, rdflib_fmt in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):
+        _timed(out, f"export {fmt}", lambda f=rdflib_fmt: g.serialize(format=f), timeout)
+    for name, text in _queries(data).items():
+        _timed(out, f"query {name}", lambda t=text: list(g.query(t)), timeout)
+    return out
+
+
+def worker_main(argv: list[str]) -> None:
+    kind, data = argv[0], Path(argv[1])
+    result = worker_fast(data) if kind == "fast" else worker_naive(data, float(argv[2]))
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# ------------------------------------------------------------------ the driver
+
+def _run_worker(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True,
+                          text=True, check=False, env={**os.environ, "PERSONKG_PROGRESS": "0"})
+    if proc.returncode != 0:
+        sys.exit(f"worker {args} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def _run_build(data: Path) -> dict:
+    """`personkg build` in a child process: wall time and the child's max RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([str(PERSONKG), "build", "--data", str(data), "--out",
+                                 str(Path(tmp) / "out")], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env={**os.environ,
+                                                             "PERSONKG_PROGRESS": "0"})
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        code = os.waitstatus_to_exitcode(status)
+    # the synthetic data has deliberate defects: build stops at validation (exit 1) -
+    # so the benchmark builds a defect-free copy (see _dataset)
+    if code != 0:
+        sys.exit(f"personkg build failed ({code}):\n{err[-2000:]}")
+    return {"build": wall, "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def _dataset(n: int, defects: float) -> Path:
+    dest = WORK / f"people-{n}-defects-{defects}"
+    stamp = dest / ".generated"
+    key = f"{n} {defects} {(HERE / 'generate.py').stat().st_mtime_ns}"
+    if stamp.is_file() and stamp.read_text() == key:
+        return dest
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--people", str(n), "--out",
+                    str(dest), "--seed", "1", "--defects", str(defects), "--force"],
+                   check=True, stdout=subprocess.DEVNULL)
+    stamp.write_text(key)
+    return dest
+
+
+def _median(runs: list[dict], key: str) -> float | None:
+    values = [r.get(key) for r in runs]
+    if any(v is None for v in values):
+        return None
+    return statistics.median(values)
+
+
+def _fmt(seconds: float | None, timeout: float) -> str:
+    if seconds is None:
+        return f"> {timeout:.0f} s"
+    return f"{seconds:.3f} s" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _ratio(fast: float | None, naive: float | None, timeout: float) -> str:
+    if fast is None or fast <= 0:
+        return ""
+    if naive is None:
+        return f"> {timeout / fast:.0f}x"
+    return f"{naive / fast:.1f}x" if naive / fast < 100 else f"{naive / fast:.0f}x"
+
+
+def table(results: dict, timeout: float) -> str:
+    sizes = sorted(results, key=int)
+    lines = []
+    head = "| step | " + " | ".join(
+        f"{int(n):,} people ({results[n]['triples']:,} triples): personkg | naive | ratio"
+        for n in sizes) + " |"
+    lines += [head, "|---" * (1 + 3 * len(sizes)) + "|"]
+    stages = [k for k in results[sizes[-1]]["fast"] if isinstance(k, str)]
+    for stage in stages:
+        row = [stage]
+        for n in sizes:
+            f, nv = results[n]["fast"].get(stage), results[n]["naive"].get(stage, "")
+            row += [_fmt(f, timeout), "same code" if nv == "" else _fmt(nv, timeout),
+                    "" if nv == "" else _ratio(f, nv, timeout)]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker_main(sys.argv[2:])
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--naive-runs", type=int, default=1)
+    ap.add_argument("--naive-timeout", type=float, default=600)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    results: dict = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        clean, defective = _dataset(n, 0.0), _dataset(n, 0.01)
+        print(f"N={n}: {args.runs} runs of personkg, {args.naive_runs} of the naive path",
+              file=sys.stderr)
+        builds = [_run_build(clean) for _ in range(args.runs)]
+        fast = [_run_worker("fast", str(defective)) for _ in range(args.runs)]
+        naive = [_run_worker("naive", str(defective), str(args.naive_timeout))
+                 for _ in range(args.naive_runs)]
+        stages = [k for k in fast[0] if k not in ("triples", "shacl_issues", "peak_rss_mb")]
+        results[str(n)] = {
+            "triples": fast[0]["triples"], "shacl_issues": fast[0]["shacl_issues"],
+            "build": statistics.median(b["build"] for b in builds),
+            "build_peak_rss_mb": max(b["peak_rss_mb"] for b in builds),
+            "fast": {s: _median(fast, s) for s in stages},
+            "naive": {s: _median(naive, s) for s in stages if s in naive[0]},
+            "fast_peak_rss_mb": max(r["peak_rss_mb"] for r in fast),
+            "naive_peak_rss_mb": max(r["peak_rss_mb"] for r in naive),
+            "runs": args.runs, "naive_runs": args.naive_runs,
+        }
+        WORK.mkdir(parents=True, exist_ok=True)
+        (WORK / "results.json").write_text(json.dumps(results, indent=2))
+        print(f"  build {results[str(n)]['build']:.2f} s, "
+              f"{results[str(n)]['build_peak_rss_mb']:.0f} MB", file=sys.stderr)
+    text = table(results, args.naive_timeout)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
