@@ -10,7 +10,10 @@ layer is not reported again by a later one at the same place.
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -287,12 +290,28 @@ def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Chec
 
     voc = voc or Vocabulary.load()
     report = Report()
-    ds = load_dataset(root, voc, report)
-    graph = compile_dataset(ds, voc)
-    report.triples = len(set(graph.triples))
+    with paused_gc():
+        ds = load_dataset(root, voc, report)
+        graph = compile_dataset(ds, voc)
+    report.triples = len(graph.triples)
     if shacl:
         already = {(i.path, i.line) for i in report.issues}
         for issue in shacl_check(graph, voc):
             if (issue.path, issue.line) not in already:
                 report.add(issue)
     return Checked(report, ds, graph)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while records and triples are built: they are
+    millions of long-lived objects without cycles, and each collection would walk them
+    all again (at 10,000 people this halves the time to load and compile)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+            gc.freeze()  # what was built stays: later collections skip it
