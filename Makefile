@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint generate clean install browser
+.PHONY: demo test lint generate clean install browser bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: install browser
 lint: $(VENV)/.deps
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+# The scale benchmark (about 40 minutes on 2 cores): tables to docs/benchmarks.md.
+bench: install
+	$(BIN)/python benchmarks/bench.py --out docs/benchmarks.md
 
 generate: install
 	$(BIN)/personkg generate --root $(CURDIR)

@@ -1,8 +1,9 @@
 """Progress bars on standard error for long runs.
 
 A bar appears only when standard error is a terminal, and only once a step has run for
-half a second, so short runs, pipes, CI logs and redirected output never see one. It
-redraws at most ten times a second and erases itself when the step ends.
+half a second (PERSONKG_PROGRESS_DELAY seconds), so short runs, pipes, CI logs and
+redirected output never see one; PERSONKG_PROGRESS=0 turns bars off. A bar redraws at
+most ten times a second and erases itself when its step ends.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __all__ = ["progress", "enabled"]
 
 T = TypeVar("T")
 
-DELAY = 0.5  # seconds before a bar first appears
+DELAY = float(os.environ.get("PERSONKG_PROGRESS_DELAY", "0.5"))  # before a bar first appears
 INTERVAL = 0.1  # seconds between redraws
 WIDTH = 30
 
