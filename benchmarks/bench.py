@@ -106,7 +106,7 @@ def worker_fast(data: Path) -> dict:
     voc = Vocabulary.load()
     ds = _timed(out, "load", lambda: load_dataset(data, voc, Report()))
     graph = _timed(out, "compile", lambda: compile_dataset(ds, voc))
-    out["triples"] = len(graph.triples)
+    out["triples"] = len(graph.lines)
     issues = _timed(out, "shacl", lambda: shacl_check(graph, voc))
     out["shacl_issues"] = len(issues)
     for fmt, exporter in EXPORTERS.items():

@@ -29,7 +29,7 @@ def main() -> None:
     root = args.data or default_data_dir()
     ds = load_dataset(root, voc, Report())
     graph = compile_dataset(ds, voc)
-    print(f"{root}: {len(ds.entities) + len(ds.sources)} records, {len(graph.triples)} triples")
+    print(f"{root}: {len(ds.entities) + len(ds.sources)} records, {len(graph.lines)} triples")
     results = {}
     for engine in args.engines.split(","):
         t0 = time.perf_counter()

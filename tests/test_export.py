@@ -34,7 +34,7 @@ def test_turtle_is_byte_identical_across_processes(tmp_path):
 def test_record_order_does_not_change_output(compiled, voc):
     from personkg.graph import CompiledGraph
 
-    shuffled = CompiledGraph(list(reversed(compiled.triples)), compiled.locations)
+    shuffled = CompiledGraph(list(reversed(compiled.lines)), compiled.locations)
     for fmt, exporter in EXPORTERS.items():
         assert exporter(shuffled, voc) == exporter(compiled, voc), fmt
 

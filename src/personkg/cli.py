@@ -308,7 +308,7 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
     result = _checked_or_fail(data_dir, shacl=True)
     assert result.graph is not None
     status = remote.put_graph(result.graph.ntriples(), target)
-    click.echo(f"published {len(result.graph.triples)} triples to "
+    click.echo(f"published {len(result.graph.lines)} triples to "
                f"{'the default graph' if target is None else '<' + target + '>'} at {endpoint} "
                f"(HTTP {status})")
 

@@ -23,30 +23,47 @@ from .vocab import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, SCHEMA, XSD, Voca
 
 __all__ = ["Location", "CompiledGraph", "compile_dataset", "statement_iri", "reference_iri"]
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-DESCRIPTION = ox.NamedNode(str(SCHEMA.description))
-SAME_AS = ox.NamedNode(str(SCHEMA.sameAs))
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+SKOS_ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+DESCRIPTION = f"<{SCHEMA.description}>"
+SAME_AS = f"<{SCHEMA.sameAs}>"
 WD_ENTITY = "http://www.wikidata.org/entity/"
-TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
+TRUE = f'"true"^^<{XSD.boolean}>'
+
+_T_STATEMENT = f"<{PKG.Statement}>"
+_T_REFERENCE = f"<{PKG.Reference}>"
+_T_BEST = f"<{PKG.BestRank}>"
+_RANK = f"<{PKG.rank}>"
+_REASON = f"<{PKG.reasonForDeprecation}>"
+_ALTERNATIVE = f"<{PKG.alternative}>"
+_NOTE = f"<{PKG.note}>"
+_DERIVED = f"<{PROV.wasDerivedFrom}>"
+_STATED_IN = f"<{PKGPR.statedIn}>"
+_QUOTE = f"<{PKGPR.quote}>"
+_REF_URL = f"<{PKGPR.referenceUrl}>"
 
 
-def _nn(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+class _Terms:
+    """Terms in their N-Triples form, made (and so checked) by pyoxigraph: IRIs once
+    each, literals each time (most are unique)."""
 
+    def __init__(self) -> None:
+        self._iris: dict[str, str] = {}
 
-_T_STATEMENT = _nn(str(PKG.Statement))
-_T_REFERENCE = _nn(str(PKG.Reference))
-_T_BEST = _nn(str(PKG.BestRank))
-_RANK = _nn(str(PKG.rank))
-_REASON = _nn(str(PKG.reasonForDeprecation))
-_ALTERNATIVE = _nn(str(PKG.alternative))
-_NOTE = _nn(str(PKG.note))
-_DERIVED = _nn(str(PROV.wasDerivedFrom))
-_STATED_IN = _nn(str(PKGPR.statedIn))
-_QUOTE = _nn(str(PKGPR.quote))
-_REF_URL = _nn(str(PKGPR.referenceUrl))
+    def iri(self, iri: str) -> str:
+        done = self._iris.get(iri)
+        if done is None:
+            done = self._iris[iri] = str(ox.NamedNode(iri))
+        return done
+
+    @staticmethod
+    def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
+        if lang:
+            return str(ox.Literal(text, language=lang))
+        if datatype:
+            return str(ox.Literal(text, datatype=ox.NamedNode(datatype)))
+        return str(ox.Literal(text))
 
 
 @dataclass(frozen=True)
@@ -60,24 +77,40 @@ class Location:
 
 @dataclass
 class CompiledGraph:
-    """The dataset as triples, with the record location of every minted node."""
+    """The dataset as N-Triples statements (`<s> <p> o`, without the final ` .`), each
+    once, with the record location of every minted node. Every consumer reads the lines
+    (the store and the exports parse or split them); `triples` parses them on demand."""
 
-    triples: list[ox.Triple] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
+    _triples: list[ox.Triple] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            self._triples = [q.triple for q in ox.parse(self.text().encode("utf-8"),
+                                                         format=ox.RdfFormat.N_TRIPLES)]
+        return self._triples
+
+    def text(self) -> str:
+        """The graph as N-Triples, in compile order."""
+        return "".join(f"{line} .\n" for line in self.lines)
 
     def store(self) -> ox.Store:
         store = ox.Store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        store.bulk_load(self.text().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def ntriples(self) -> str:
         """Sorted N-Triples: deterministic, one triple a line."""
-        return "".join(sorted(f"{t} .\n" for t in self.triples))
+        return "".join(sorted({f"{line} .\n" for line in self.lines}))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _digest(parts: object, n: int) -> str:
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+    return hashlib.sha1(_JSON.encode(parts).encode("utf-8")).hexdigest()[:n]
 
 
 def _plain(v: Value) -> object:
@@ -97,19 +130,20 @@ def reference_iri(base: str, ref: Reference) -> str:
     return f"{base}ref-{_digest(list(ref.key()), 12)}"
 
 
-def literal_for(value: Value, kind: str, base: str) -> ox.NamedNode | ox.Literal:
-    """The RDF term of a claim or qualifier value of the given value kind."""
+def literal_for(value: Value, kind: str, base: str, terms: _Terms | None = None) -> str:
+    """The RDF term (N-Triples form) of a claim or qualifier value of the given kind."""
+    terms = terms or _Terms()
     if kind == "item":
-        return _nn(base + str(value))
+        return terms.iri(base + str(value))
     if kind == "url":
-        return _nn(str(value))
+        return terms.iri(str(value))
     if isinstance(value, Date):
-        return ox.Literal(value.text, datatype=_nn(str(XSD) + value.xsd))
+        return terms.literal(value.text, str(XSD) + value.xsd)
     if isinstance(value, Text):
-        return ox.Literal(value.text, language=value.lang)
+        return terms.literal(value.text, lang=value.lang)
     if kind == "integer":
-        return ox.Literal(str(value), datatype=_nn(str(XSD.integer)))
-    return ox.Literal(str(value))
+        return terms.literal(str(value), str(XSD.integer))
+    return terms.literal(str(value))
 
 
 def best_claims(claims: list[Claim]) -> set[int]:
@@ -133,90 +167,99 @@ def best_of(claims: list[Claim], key: str) -> list[Claim]:
 def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     """Every entity and source of `ds` as triples (see the module docstring)."""
     out = CompiledGraph()
-    add = out.triples.append
+    lines: list[str] = []
+    terms = _Terms()
+    nn = terms.iri
+
+    def add(s: str, p: str, o: str) -> None:
+        lines.append(f"{s} {p} {o}")
+
     base = ds.base
-    rank_iri = {k: _nn(v) for k, v in voc.ranks.items()}
-    trust_iri = {k: _nn(v[0]) for k, v in voc.trust_levels.items()}
-    preds = {k: (_nn(PKGD[p.name]), _nn(PKGP[p.name]), _nn(PKGPS[p.name]), value_kind(p))
+    rank_iri = {k: nn(v) for k, v in voc.ranks.items()}
+    trust_iri = {k: nn(v[0]) for k, v in voc.trust_levels.items()}
+    preds = {k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), value_kind(p))
              for k, p in voc.claims.items()}
-    qpreds = {k: (_nn(PKGPQ[q.name]), value_kind(q)) for k, q in voc.qualifiers.items()}
+    qpreds = {k: (nn(PKGPQ[q.name]), value_kind(q)) for k, q in voc.qualifiers.items()}
     seen_refs: set[str] = set()
 
     for ent in ds.entities.values():
-        s = _nn(base + ent.id)
-        out.locations[s.value] = Location(ent.path, ent.line, f"entity {ent.id}")
+        s = nn(base + ent.id)
+        out.locations[s[1:-1]] = Location(ent.path, ent.line, f"entity {ent.id}")
         cls = voc.classes[ent.type]
-        add(ox.Triple(s, RDF_TYPE, _nn(cls.iri)))
+        add(s, RDF_TYPE, nn(cls.iri))
         if cls.schema_org:
-            add(ox.Triple(s, RDF_TYPE, _nn(cls.schema_org)))
-        add(ox.Triple(s, RDFS_LABEL, ox.Literal(ent.name, language="en")))
+            add(s, RDF_TYPE, nn(cls.schema_org))
+        add(s, RDFS_LABEL, terms.literal(ent.name, lang="en"))
         if ent.description:
-            add(ox.Triple(s, DESCRIPTION, ox.Literal(ent.description, language="en")))
+            add(s, DESCRIPTION, terms.literal(ent.description, lang="en"))
         for alias in ent.aliases:
-            add(ox.Triple(s, SKOS_ALT, ox.Literal(alias, language="en")))
+            add(s, SKOS_ALT, terms.literal(alias, lang="en"))
         if ent.wikidata:
-            add(ox.Triple(s, SAME_AS, _nn(WD_ENTITY + ent.wikidata)))
+            add(s, SAME_AS, nn(WD_ENTITY + ent.wikidata))
         best = best_claims(ent.claims)
         for i, claim in enumerate(ent.claims):
             direct, p_claim, p_stmt, kind = preds[claim.property]
-            st = _nn(statement_iri(base, ent.id, claim))
+            st_iri = statement_iri(base, ent.id, claim)
+            st = str(ox.NamedNode(st_iri))
             out.locations.setdefault(
-                st.value, Location(ent.path, claim.line, f"claim {claim.property} of {ent.id}"))
-            value = literal_for(claim.value, kind, base)
-            add(ox.Triple(s, p_claim, st))
-            add(ox.Triple(st, RDF_TYPE, _T_STATEMENT))
-            add(ox.Triple(st, p_stmt, value))
-            add(ox.Triple(st, _RANK, rank_iri[claim.rank]))
+                st_iri, Location(ent.path, claim.line, f"claim {claim.property} of {ent.id}"))
+            value = literal_for(claim.value, kind, base, terms)
+            add(s, p_claim, st)
+            add(st, RDF_TYPE, _T_STATEMENT)
+            add(st, p_stmt, value)
+            add(st, _RANK, rank_iri[claim.rank])
             if i in best:
-                add(ox.Triple(st, RDF_TYPE, _T_BEST))
-                add(ox.Triple(s, direct, value))
+                add(st, RDF_TYPE, _T_BEST)
+                add(s, direct, value)
             for qk, qv in claim.qualifiers.items():
                 qp, qkind = qpreds[qk]
-                add(ox.Triple(st, qp, literal_for(qv, qkind, base)))
+                add(st, qp, literal_for(qv, qkind, base, terms))
             if claim.reason:
-                add(ox.Triple(st, _REASON, ox.Literal(claim.reason)))
+                add(st, _REASON, terms.literal(claim.reason))
             if claim.alternative:
-                add(ox.Triple(st, _ALTERNATIVE, TRUE))
+                add(st, _ALTERNATIVE, TRUE)
             if claim.note:
-                add(ox.Triple(st, _NOTE, ox.Literal(claim.note)))
+                add(st, _NOTE, terms.literal(claim.note))
             for ref in claim.references:
-                r = _nn(reference_iri(base, ref))
-                add(ox.Triple(st, _DERIVED, r))
-                if r.value in seen_refs:
+                r_iri = reference_iri(base, ref)
+                r = f"<{r_iri}>"
+                add(st, _DERIVED, r)
+                if r_iri in seen_refs:
                     continue
-                seen_refs.add(r.value)
-                out.locations[r.value] = Location(ent.path, ref.line,
-                                                  f"reference of {claim.property} of {ent.id}")
-                add(ox.Triple(r, RDF_TYPE, _T_REFERENCE))
-                add(ox.Triple(r, _STATED_IN, _nn(base + ref.source)))
+                str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
+                seen_refs.add(r_iri)
+                out.locations[r_iri] = Location(ent.path, ref.line,
+                                                f"reference of {claim.property} of {ent.id}")
+                add(r, RDF_TYPE, _T_REFERENCE)
+                add(r, _STATED_IN, nn(base + ref.source))
                 if ref.quote:
-                    add(ox.Triple(r, _QUOTE, ox.Literal(ref.quote)))
+                    add(r, _QUOTE, terms.literal(ref.quote))
                 if ref.url:
-                    add(ox.Triple(r, _REF_URL, _nn(ref.url)))
+                    add(r, _REF_URL, nn(ref.url))
 
     src_cls = voc.classes["Source"]
     for src in ds.sources.values():
-        s = _nn(base + src.id)
-        out.locations[s.value] = Location(src.path, src.line, f"source {src.id}")
-        add(ox.Triple(s, RDF_TYPE, _nn(src_cls.iri)))
+        s = nn(base + src.id)
+        out.locations[s[1:-1]] = Location(src.path, src.line, f"source {src.id}")
+        add(s, RDF_TYPE, nn(src_cls.iri))
         if src_cls.schema_org:
-            add(ox.Triple(s, RDF_TYPE, _nn(src_cls.schema_org)))
+            add(s, RDF_TYPE, nn(src_cls.schema_org))
         for key, f in voc.source_fields.items():
             if key not in src.fields:
                 continue
             v = src.fields[key]
-            p = _nn(f.predicate)
+            p = nn(f.predicate)
             if f.value_class == "Trust":
-                obj: ox.NamedNode | ox.Literal = trust_iri[str(v)]
+                obj = trust_iri[str(v)]
             elif isinstance(v, Date):
-                obj = ox.Literal(v.text, datatype=_nn(str(XSD) + v.xsd))
+                obj = terms.literal(v.text, str(XSD) + v.xsd)
             elif f.value_type == str(XSD.anyURI):
-                obj = _nn(str(v))
+                obj = nn(str(v))
             else:
-                obj = ox.Literal(str(v))
-            add(ox.Triple(s, p, obj))
+                obj = terms.literal(str(v))
+            add(s, p, obj)
         if src.wikidata:
-            add(ox.Triple(s, SAME_AS, _nn(WD_ENTITY + src.wikidata)))
+            add(s, SAME_AS, nn(WD_ENTITY + src.wikidata))
     # two best-rank statements with one value (an award in two years) give one truthy triple
-    out.triples = list(dict.fromkeys(out.triples))
+    out.lines = list(dict.fromkeys(lines))
     return out

@@ -92,7 +92,7 @@ def render(result: object, fmt: str = "table") -> str:
     if isinstance(result, list):
         from .graph import CompiledGraph
 
-        graph = CompiledGraph(result)
+        graph = CompiledGraph([str(t) for t in result])
         if fmt in ("jsonld", "json"):
             from .export.jsonld import to_jsonld
             from .vocab import Vocabulary

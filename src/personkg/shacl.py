@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -49,7 +49,6 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPE = ox.NamedNode(RDF + "type")
-_SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
 _STATEMENT = ox.NamedNode("https://w3id.org/personkg/ontology#Statement")
 
 # Shape keys the fast engine reads; anything else on a shape (another constraint
@@ -484,10 +483,12 @@ def _ontology_triples(voc: Vocabulary) -> list[ox.Triple]:
     return _ONTOLOGY[voc.graph]
 
 
-def data_store(triples: list[ox.Triple], voc: Vocabulary) -> ox.Store:
-    """The data graph SHACL sees: the triples and the ontology (as pySHACL's ont_graph)."""
+def data_store(lines: Iterable[str], voc: Vocabulary) -> ox.Store:
+    """The data graph SHACL sees: the triples (N-Triples statements without the final
+    ` .`) and the ontology, as pySHACL's ont_graph."""
     store = ox.Store()
-    text = "".join([f"{t} .\n" for t in triples] + [f"{t} .\n" for t in _ontology_triples(voc)])
+    onto = [f"{t} .\n" for t in _ontology_triples(voc)]
+    text = "".join([*(f"{line} .\n" for line in lines), *onto])
     store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
@@ -502,7 +503,7 @@ def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast
     if engine != "fast":
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
-    run = Run(store or data_store(triples, voc))
+    run = Run(store or data_store(map(str, triples), voc))
     return _core_results(run, shapes) + _sparql_results(run, shapes)
 
 
@@ -561,9 +562,10 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
 
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
-    run = Run(data_store(graph.triples, voc))
+    run = Run(data_store(graph.lines, voc))
     issues = []
-    for r in shacl_results(graph.triples, voc, engine, store=run.store):
+    triples = graph.triples if engine == "pyshacl" else []
+    for r in shacl_results(triples, voc, engine, store=run.store):
         focus, value = r["focus"], r["value"]
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
         if (r["code"] == "value-type" and isinstance(value, ox.NamedNode)

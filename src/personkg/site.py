@@ -270,7 +270,7 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
     def fill(tmp: Path) -> None:
         (tmp / "id").mkdir()
         for e in entities:
-            sub = CompiledGraph(_entity_triples(by_subject, ds.base + e.id))
+            sub = CompiledGraph([str(t) for t in _entity_triples(by_subject, ds.base + e.id)])
             (tmp / "id" / f"{e.id}.ttl").write_text(to_turtle(sub), encoding="utf-8")
             (tmp / "id" / f"{e.id}.jsonld").write_text(to_jsonld(sub, voc), encoding="utf-8")
             if e.type == "Person":
@@ -289,7 +289,7 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
             "name": str(meta.get("title", "personkg dataset")),
             "description": str(meta.get("description", "")),
             "license": str(meta.get("license", "")), "version": str(meta.get("version", "")),
-            "size": f"{len(graph.triples)} triples",
+            "size": f"{len(graph.lines)} triples",
             "distribution": [
                 {"@type": "DataDownload", "encodingFormat": mime,
                  "contentUrl": site_url + f"dataset.{ext}"}
@@ -305,7 +305,7 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
         body = [f"<h1>{_e(dataset_node['name'])}</h1>",
                 f"<p>{_e(dataset_node['description'])}</p>",
                 f'<p>Start with <a href="id/{_e(person_id)}.html">'
-                f"{_e(ds.entities[person_id].name)}</a>. {len(graph.triples)} triples · "
+                f"{_e(ds.entities[person_id].name)}</a>. {len(graph.lines)} triples · "
                 f"version {_e(dataset_node['version'])} · "
                 f'<a href="{_e(dataset_node["license"])}">licence</a> · downloads: '
                 '<a href="dataset.ttl">Turtle</a>, <a href="dataset.nt">N-Triples</a>, '

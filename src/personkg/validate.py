@@ -293,7 +293,7 @@ def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Chec
     with paused_gc():
         ds = load_dataset(root, voc, report)
         graph = compile_dataset(ds, voc)
-    report.triples = len(graph.triples)
+    report.triples = len(graph.lines)
     if shacl:
         already = {(i.path, i.line) for i in report.issues}
         for issue in shacl_check(graph, voc):

@@ -61,11 +61,10 @@ class Compactor:
 
 
 def split_triples(graph: CompiledGraph) -> dict[str, list[tuple[str, str]]]:
-    """subject -> its distinct (predicate, object) pairs, each term in its N-Triples form
-    (one pass; pyoxigraph formats the terms)."""
+    """subject -> its distinct (predicate, object) pairs, each term in its N-Triples form."""
     by_subject: dict[str, set[tuple[str, str]]] = {}
-    for t in graph.triples:
-        s, p, o = str(t).split(" ", 2)
+    for line in graph.lines:
+        s, p, o = line.split(" ", 2)
         pairs = by_subject.get(s)
         if pairs is None:
             by_subject[s] = {(p, o)}
@@ -111,4 +110,4 @@ def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
 
 
 def to_ntriples(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
-    return "".join(sorted({f"{t} .\n" for t in graph.triples}))
+    return graph.ntriples()
