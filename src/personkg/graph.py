@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .load import paused_gc
 from .model import Claim, Dataset, Date, Reference, Text, Value
 from .schemas import value_kind
 from .vocab import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, SCHEMA, XSD, Vocabulary
@@ -164,6 +165,7 @@ def best_of(claims: list[Claim], key: str) -> list[Claim]:
     return [c for i, c in enumerate(claims) if i in best and c.property == key]
 
 
+@paused_gc()
 def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     """Every entity and source of `ds` as triples (see the module docstring)."""
     out = CompiledGraph()
