@@ -37,7 +37,7 @@ lint: $(VENV)/.deps
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-# The scale benchmark (about 40 minutes on 2 cores): tables to docs/benchmarks.md.
+# The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md.
 bench: install
 	$(BIN)/python benchmarks/bench.py --out docs/benchmarks.md
 

@@ -199,8 +199,8 @@ def _validate_embedded() -> float:
     return time.perf_counter() - t0
 
 
-def _dataset(n: int, defects: float) -> Path:
-    dest = WORK / f"people-{n}-defects-{defects}"
+def _dataset(n: int, defects: float, work: Path) -> Path:
+    dest = work / f"people-{n}-defects-{defects}"
     stamp = dest / ".generated"
     key = f"{n} {defects} {(HERE / 'generate.py').stat().st_mtime_ns}"
     if stamp.is_file() and stamp.read_text() == key:
@@ -310,11 +310,13 @@ def main() -> None:
     ap.add_argument("--naive-runs", type=int, default=1)
     ap.add_argument("--naive-timeout", type=float, default=60)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=WORK,
+                    help="where the datasets and results.json go (default build/bench)")
     args = ap.parse_args()
     results: dict = {}
     cold = statistics.median(_validate_embedded() for _ in range(args.runs))
     for n in (int(s) for s in args.sizes.split(",")):
-        clean, defective = _dataset(n, 0.0), _dataset(n, 0.01)
+        clean, defective = _dataset(n, 0.0, args.work), _dataset(n, 0.01, args.work)
         print(f"N={n}: {args.runs} runs of personkg, {args.naive_runs} of the naive path",
               file=sys.stderr)
         builds = [_run_build(clean) for _ in range(args.runs)]
@@ -332,8 +334,8 @@ def main() -> None:
             "naive_peak_rss_mb": max(r["peak_rss_mb"] for r in naive),
             "runs": args.runs, "naive_runs": args.naive_runs,
         }
-        WORK.mkdir(parents=True, exist_ok=True)
-        (WORK / "results.json").write_text(json.dumps({"validate_cold": cold, **results},
+        args.work.mkdir(parents=True, exist_ok=True)
+        (args.work / "results.json").write_text(json.dumps({"validate_cold": cold, **results},
                                                       indent=2))
         print(f"  build {results[str(n)]['build']:.2f} s, "
               f"{results[str(n)]['build_peak_rss_mb']:.0f} MB", file=sys.stderr)

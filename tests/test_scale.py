@@ -114,3 +114,21 @@ def test_progress_bars_can_be_turned_off(medium):
     code, shown = _run_on_terminal([*PERSONKG, "validate", "--data", str(medium)], env)
     assert code == 0
     assert shown == ""
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path):
+    """`make bench` in miniature: tiny sizes, one run, short naive time limit."""
+    out = tmp_path / "benchmarks.md"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "10,20", "--runs", "1",
+         "--naive-timeout", "5", "--work", str(tmp_path / "work"), "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    text = out.read_text(encoding="utf-8")
+    assert "| `personkg build` (validate + every export, written) <= 30 s |" in text
+    assert "| export turtle |" in text and "| query sourcing |" in text
+    import json
+
+    results = json.loads((tmp_path / "work" / "results.json").read_text())
+    assert results["20"]["triples"] > results["10"]["triples"] > 0
+    assert results["20"]["fast"]["shacl"] > 0
