@@ -63,14 +63,32 @@ _NESTED_KEYS = {SH + k for k in ("class", "datatype")}
 
 @dataclass(frozen=True)
 class Test:
-    """One value constraint of a shape, in two parts: `where(var, run)` is a SPARQL
-    group fragment (FILTER or MINUS) that keeps every value failing the constraint, and
-    perhaps some that do not; `check(value, run)`, when the fragment is not exact,
-    decides each value it kept. So a result never rests on a SPARQL approximation."""
+    """One value constraint of a shape, for a value in the SPARQL variable `var`:
+
+    - `member(var, run)`: a group pattern that matches exactly when the value conforms;
+    - or `suspect(var, run)`: an expression true for every value that fails (and perhaps
+      for some that do not), each then decided by `check(value, run)`;
+    - or neither: every value is decided by `check`.
+
+    So a result never rests on a SPARQL approximation."""
 
     component: str
-    where: Callable[[str, Run], str]
+    member: Callable[[str, Run], str] | None = None
+    suspect: Callable[[str, Run], str] | None = None
     check: Callable[[Any, Run], bool] | None = None
+
+    def where(self, var: str, run: Run) -> str:
+        """A group fragment that keeps the values to report (or to check)."""
+        if self.member is not None:
+            return f"MINUS {{ {self.member(var, run)} }}"
+        if self.suspect is not None:
+            return f"FILTER ({self.suspect(var, run)})"
+        return ""
+
+    def passes(self, value: Any, run: Run) -> bool:
+        if self.check is not None:
+            return self.check(value, run)
+        return not run.ask(self.where("?v__", run), value)
 
 
 @dataclass(frozen=True)
@@ -181,32 +199,32 @@ def _tests(store: ox.Store, node: Any) -> list[Test]:
     out: list[Test] = []
     cls = _one(store, node, SH + "class")
     if cls is not None:
-        out.append(Test("class", lambda var, run, c=cls: f"MINUS {{ {run.typed(var, c)} }}"))
+        out.append(Test("class", member=lambda var, run, c=cls: run.typed(var, c)))
     dt = _one(store, node, SH + "datatype")
     if dt is not None:
-        out.append(Test("datatype", lambda var, run, d=dt.value:
-                        f"FILTER ({_datatype_candidates(var, d)})",
-                        lambda v, run, d=dt.value: _has_datatype(v, d)))
+        out.append(Test("datatype",
+                        suspect=lambda var, run, d=dt.value: _datatype_candidates(var, d),
+                        check=lambda v, run, d=dt.value: _has_datatype(v, d)))
     kind = _one(store, node, SH + "nodeKind")
     if kind is not None:
         if kind.value != SH + "IRI":
             raise RunError(f"shape {node.value}: the fast SHACL engine supports sh:nodeKind "
                            "sh:IRI only; use --engine pyshacl")
-        out.append(Test("nodeKind", lambda var, run: f"FILTER (!isIRI({var}))"))
+        out.append(Test("nodeKind", suspect=lambda var, run: f"!isIRI({var})"))
     members = _one(store, node, SH + "in")
     if members is not None:
         allowed = _rdf_list(store, members)
-        out.append(Test("in", lambda var, run, a=allowed: "FILTER (!(" + " || ".join(
-            f"sameTerm({var}, {m})" for m in a) + "))"))
+        out.append(Test("in", suspect=lambda var, run, a=allowed: "!(" + " || ".join(
+            f"sameTerm({var}, {m})" for m in a) + ")"))
     pattern = _one(store, node, SH + "pattern")
     if pattern is not None:
         rx = re.compile(pattern.value)
-        out.append(Test("pattern", lambda var, run: "", lambda v, run, r=rx:
-                        not isinstance(v, ox.BlankNode) and r.search(v.value) is not None))
+        out.append(Test("pattern", check=lambda v, run, r=rx: not isinstance(v, ox.BlankNode)
+                        and r.search(v.value) is not None))
     low = _one(store, node, SH + "minInclusive")
     if low is not None:
         bound = int(low.value)
-        out.append(Test("minInclusive", lambda var, run: "", lambda v, run, b=bound:
+        out.append(Test("minInclusive", check=lambda v, run, b=bound:
                         _number(v) is not None and _number(v) >= b))
     return out
 
@@ -214,26 +232,17 @@ def _tests(store: ox.Store, node: Any) -> list[Test]:
 def _or_test(alternatives: list[list[Test]]) -> Test:
     """sh:or of class and datatype shapes. A value fails when it fails every alternative,
     so the candidates are those every alternative keeps; each is then decided exactly."""
-    def where(var: str, run: Run) -> str:
+    def suspect(var: str, run: Run) -> str:
         parts = []
         for alt in alternatives:
-            for t in alt:
-                if t.component == "class":
-                    c = t.where(var, run)[len("MINUS { "):-2]
-                    parts.append(f"NOT EXISTS {{ {c} }}")
-                else:
-                    parts.append("(" + t.where(var, run)[len("FILTER ("):-1] + ")")
-        return "FILTER (" + " && ".join(parts) + ")" if parts else ""
+            for t in alt:  # sh:class or sh:datatype: member or suspect (see _read_shape)
+                parts.append(f"NOT EXISTS {{ {t.member(var, run)} }}" if t.member
+                             else f"({t.suspect(var, run)})" if t.suspect else "true")
+        return " && ".join(parts) or "true"
 
     def check(v: Any, run: Run) -> bool:
-        return any(all(_passes(t, v, run) for t in alt) for alt in alternatives)
-    return Test("or", where, check)
-
-
-def _passes(t: Test, v: Any, run: Run) -> bool:
-    if t.check is not None:
-        return t.check(v, run)
-    return not run.ask(t.where("?v__", run), v)
+        return any(all(t.passes(v, run) for t in alt) for alt in alternatives)
+    return Test("or", suspect=suspect, check=check)
 
 
 # Lexical forms of the datatypes the data uses (a literal of a datatype with an
