@@ -125,3 +125,14 @@ REWRITES = [
 @pytest.mark.parametrize("query,expected", REWRITES)
 def test_not_exists_becomes_minus_only_where_it_means_the_same(query, expected):
     assert _minus_for_not_exists(query) == (expected or query)
+
+
+def test_validate_can_run_the_reference_engine(mini, run):
+    """`personkg validate --engine pyshacl` prints what the fast engine prints."""
+    case = next(c for c in SHACL_CASES if c[0] == "end-before-start")
+    case[1](mini)
+    fast = run("validate", "--data", str(mini))
+    reference = run("validate", "--data", str(mini), "--engine", "pyshacl")
+    assert fast.code == reference.code == 1
+    assert "start-after-end" in fast.out
+    assert reference.out == fast.out

@@ -153,7 +153,7 @@ def load_shapes() -> tuple[Shape, ...]:
         unknown = keys - _SHAPE_KEYS
         if unknown:
             raise RunError(f"shape {node.value}: the fast SHACL engine does not implement "
-                           f"{', '.join(sorted(unknown))}; use --engine pyshacl")
+                           f"{', '.join(sorted(unknown))}; use `validate --engine pyshacl`")
         shapes.append(_read_shape(store, node))
     return tuple(shapes)
 
@@ -171,7 +171,8 @@ def _read_shape(store: ox.Store, node: Any) -> Shape:
             keys = {q.predicate.value for q in store.quads_for_pattern(alt, None, None)}
             if keys - _NESTED_KEYS:
                 raise RunError(f"shape {node.value}: the fast SHACL engine supports only "
-                               "sh:class and sh:datatype inside sh:or; use --engine pyshacl")
+                               "sh:class and sh:datatype inside sh:or; "
+                               "use `validate --engine pyshacl`")
             alternatives.append(_tests(store, alt))
         tests.append(_or_test(alternatives))
     sparql = []
@@ -209,7 +210,7 @@ def _tests(store: ox.Store, node: Any) -> list[Test]:
     if kind is not None:
         if kind.value != SH + "IRI":
             raise RunError(f"shape {node.value}: the fast SHACL engine supports sh:nodeKind "
-                           "sh:IRI only; use --engine pyshacl")
+                           "sh:IRI only; use `validate --engine pyshacl`")
         out.append(Test("nodeKind", suspect=lambda var, run: f"!isIRI({var})"))
     members = _one(store, node, SH + "in")
     if members is not None:

@@ -282,8 +282,9 @@ def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | N
     return None if problems else item.data
 
 
-def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Checked:
-    """Run every layer on the data folder `root`."""
+def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
+          engine: str = "fast") -> Checked:
+    """Run every layer on the data folder `root` (SHACL with `engine`: fast or pyshacl)."""
     from .shacl import shacl_check
 
     voc = voc or Vocabulary.load()
@@ -293,7 +294,7 @@ def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True) -> Chec
     report.triples = len(graph.lines)
     if shacl:
         already = {(i.path, i.line) for i in report.issues}
-        for issue in shacl_check(graph, voc):
+        for issue in shacl_check(graph, voc, engine):
             if (issue.path, issue.line) not in already:
                 report.add(issue)
     return Checked(report, ds, graph)
