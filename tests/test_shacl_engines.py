@@ -25,10 +25,10 @@ def _results(root, voc, engine):
     """The raw SHACL results as a sorted list of (focus, value, path, code, severity,
     message): compared as lists, so a result one engine reports twice counts."""
     ds = load_dataset(root, voc, Report())
-    triples = compile_dataset(ds, voc).triples
+    graph = compile_dataset(ds, voc)
     return sorted(tuple(str(r[k]) for k in ("focus", "value", "path", "code", "severity",
                                             "message"))
-                  for r in shacl_results(triples, voc, engine))
+                  for r in shacl_results(graph, voc, engine))
 
 
 def assert_same(root, voc):

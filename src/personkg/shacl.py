@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -486,43 +486,43 @@ def _result(shape: Shape | None, focus: Any, value: Any, path: Any,
 _ONTOLOGY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _ontology_triples(voc: Vocabulary) -> list[ox.Triple]:
-    """The ontology as pyoxigraph triples (converted once per vocabulary)."""
+def _ontology_text(voc: Vocabulary) -> str:
+    """The ontology as N-Triples (made once per vocabulary)."""
     if voc.graph not in _ONTOLOGY:
-        _ONTOLOGY[voc.graph] = [ox.Triple(*(_ox(t) for t in triple)) for triple in voc.graph]
+        _ONTOLOGY[voc.graph] = "".join(
+            f"{ox.Triple(*(_ox(t) for t in triple))} .\n" for triple in voc.graph)
     return _ONTOLOGY[voc.graph]
 
 
-def data_store(lines: Iterable[str], voc: Vocabulary) -> ox.Store:
-    """The data graph SHACL sees: the triples (N-Triples statements without the final
-    ` .`) and the ontology, as pySHACL's ont_graph."""
+def data_store(graph: CompiledGraph, voc: Vocabulary) -> ox.Store:
+    """The data graph SHACL sees: the compiled graph and the ontology, as pySHACL's
+    ont_graph."""
     store = ox.Store()
-    onto = [f"{t} .\n" for t in _ontology_triples(voc)]
-    text = "".join([*(f"{line} .\n" for line in lines), *onto])
-    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load((graph.text() + _ontology_text(voc)).encode("utf-8"),
+                    format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
-def shacl_results(triples: list[ox.Triple], voc: Vocabulary, engine: str = "fast",
+def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
                   store: ox.Store | None = None) -> list[dict]:
-    """SHACL results of the data `triples` (the ontology is added, as pySHACL's
+    """SHACL results of the compiled graph (the ontology is added, as pySHACL's
     ont_graph): dicts of focus, value, path, code, severity, message. `store`, when
-    given, is data_store(triples, voc) already built."""
+    given, is data_store(graph, voc) already built."""
     if engine == "pyshacl":
-        return _pyshacl_results(triples, voc)
+        return _pyshacl_results(graph, voc)
     if engine != "fast":
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
-    run = Run(store or data_store(map(str, triples), voc))
+    run = Run(store or data_store(graph, voc))
     return _core_results(run, shapes) + _sparql_results(run, shapes)
 
 
-def _pyshacl_results(triples: list[ox.Triple], voc: Vocabulary) -> list[dict]:
+def _pyshacl_results(graph: CompiledGraph, voc: Vocabulary) -> list[dict]:
     from pyshacl import validate as pyshacl_validate
     from rdflib import Graph, URIRef
 
     data = Graph()
-    data.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    data.parse(data=graph.text(), format="nt")
     shapes_graph = Graph()
     for path in _shape_files():
         shapes_graph.parse(path, format="turtle")
@@ -572,10 +572,9 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
 
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
-    run = Run(data_store(graph.lines, voc))
+    run = Run(data_store(graph, voc))
     issues = []
-    triples = graph.triples if engine == "pyshacl" else []
-    for r in shacl_results(triples, voc, engine, store=run.store):
+    for r in shacl_results(graph, voc, engine, store=run.store):
         focus, value = r["focus"], r["value"]
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
         if (r["code"] == "value-type" and isinstance(value, ox.NamedNode)
