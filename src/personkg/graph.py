@@ -10,10 +10,12 @@ unchanged dataset gives identical output whatever the file or load order.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -78,13 +80,24 @@ class Location:
 
 @dataclass
 class CompiledGraph:
-    """The dataset as N-Triples statements (`<s> <p> o`, without the final ` .`), each
-    once, with the record location of every minted node. Every consumer reads the lines
-    (the store and the exports parse or split them); `triples` parses them on demand."""
+    """The dataset as N-Triples statements (`<s> <p> o`, without the final ` .`), with
+    the record location of every minted node. Every consumer reads the lines (the store
+    and the exports parse or split them); `triples` parses them on demand.
+
+    `compile_dataset` leaves the lines sorted and distinct, so each subject's lines, and
+    within them each predicate's, are one run; `canonical()` gives that form for any
+    graph and the exports read it in a single pass."""
 
     lines: list[str] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
     _triples: list[ox.Triple] | None = field(default=None, repr=False, compare=False)
+    _canonical: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def canonical(self) -> list[str]:
+        """The distinct lines in sorted order."""
+        if self._canonical is None:
+            self._canonical = sorted_unique(self.lines)
+        return self._canonical
 
     @property
     def triples(self) -> list[ox.Triple]:
@@ -97,14 +110,54 @@ class CompiledGraph:
         """The graph as N-Triples, in compile order."""
         return "".join(f"{line} .\n" for line in self.lines)
 
+    def reader(self, extra: str = "") -> io.BufferedReader:
+        """The graph as N-Triples (then `extra`), as a binary file made a slice of lines
+        at a time: the store reads it without the whole text ever being in memory."""
+        return io.BufferedReader(_LinesReader(self.lines, extra), 1 << 20)
+
     def store(self) -> ox.Store:
         store = ox.Store()
-        store.bulk_load(self.text().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(self.reader(), format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def ntriples(self) -> str:
-        """Sorted N-Triples: deterministic, one triple a line."""
-        return "".join(sorted({f"{line} .\n" for line in self.lines}))
+        """Sorted N-Triples: deterministic, one triple a line. (No character below the
+        space is left unescaped in a line, so sorting with or without the final ` .`
+        gives one order.)"""
+        return "".join(f"{line} .\n" for line in self.canonical())
+
+
+def sorted_unique(lines: list[str]) -> list[str]:
+    """`sorted(set(lines))`, faster: the compiler's lines come in long sorted runs, which
+    the sort merges, and equal lines end up side by side."""
+    ordered = sorted(lines)
+    after = [*ordered[1:], None]
+    return [line for line, nxt in zip(ordered, after, strict=True) if line != nxt]
+
+
+class _LinesReader(io.RawIOBase):
+    def __init__(self, lines: list[str], extra: str, batch: int = 20_000):
+        self._chunks = (
+            "".join([f"{line} .\n" for line in lines[i:i + batch]]).encode("utf-8")
+            for i in range(0, len(lines), batch))
+        self._extra = extra.encode("utf-8")
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                chunk, self._extra = self._extra, b""
+                if not chunk:
+                    return 0
+            self._pending = memoryview(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
@@ -122,8 +175,13 @@ def _plain(v: Value) -> object:
 
 def statement_iri(base: str, entity_id: str, claim: Claim) -> str:
     """`<base><entity>-<property>-<hash of value and qualifiers>`."""
-    h = _digest([_plain(claim.value), sorted((k, _plain(v)) for k, v in claim.qualifiers.items())],
-                10)
+    # worked out once per claim: the reference check and the compiler both need it, and
+    # a claim is not changed after it is read
+    h = claim.__dict__.get("_content_hash")
+    if h is None:
+        h = claim.__dict__["_content_hash"] = _digest(
+            [_plain(claim.value), sorted((k, _plain(v)) for k, v in claim.qualifiers.items())],
+            10)
     return f"{base}{entity_id}-{claim.property.replace('_', '-')}-{h}"
 
 
@@ -263,5 +321,5 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
         if src.wikidata:
             add(s, SAME_AS, nn(WD_ENTITY + src.wikidata))
     # two best-rank statements with one value (an award in two years) give one truthy triple
-    out.lines = list(dict.fromkeys(lines))
+    out.lines = out._canonical = sorted_unique(lines)
     return out

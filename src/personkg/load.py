@@ -9,6 +9,8 @@ The C-accelerated loader is used when PyYAML has it.
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +39,9 @@ class LineDict(dict):
         self.line = 0
         self.key_lines: dict[Any, int] = {}
 
+    def __reduce__(self) -> tuple:  # pickled as a plain dict and its lines: fast
+        return (_line_dict, (dict(self), self.line, self.key_lines))
+
 
 class LineList(list):
     """A sequence that knows its own line and the line of each item (1-based)."""
@@ -47,6 +52,23 @@ class LineList(list):
         super().__init__()
         self.line = 0
         self.item_lines: list[int] = []
+
+    def __reduce__(self) -> tuple:
+        return (_line_list, (list(self), self.line, self.item_lines))
+
+
+def _line_dict(items: dict, line: int, key_lines: dict[Any, int]) -> LineDict:
+    out = LineDict()
+    out.update(items)
+    out.line, out.key_lines = line, key_lines
+    return out
+
+
+def _line_list(items: list, line: int, item_lines: list[int]) -> LineList:
+    out = LineList()
+    out.extend(items)
+    out.line, out.item_lines = line, item_lines
+    return out
 
 
 class DuplicateKey(yaml.MarkedYAMLError):
@@ -150,8 +172,28 @@ def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
         if folder.is_dir():
             found += [(path, kind) for path in sorted(folder.iterdir())
                       if path.suffix in (".yaml", ".yml")]
+    return _load_all(found)
+
+
+#: From this many files on, a second process reads half of them (when there are two
+#: cores and processes can be forked): below it, starting one costs more than it saves.
+PARALLEL_MIN = 2000
+
+
+def _load_all(found: list[tuple[Path, str]]) -> list[RawRecord | LoadProblem]:
+    if (len(found) < PARALLEL_MIN or (os.cpu_count() or 1) < 2
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return _load_many(found, "reading records")
+    half = len(found) // 2
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        later = pool.apply_async(_load_many, (found[half:],))
+        first = _load_many(found[:half], "reading records (1 of 2 processes)")
+        return first + later.get()
+
+
+def _load_many(found: list[tuple[Path, str]], label: str = "") -> list[RawRecord | LoadProblem]:
     out: list[RawRecord | LoadProblem] = []
-    for path, kind in progress(found, "reading records"):
+    for path, kind in progress(found, label) if label else found:
         if path.is_symlink() and not path.exists():
             raise RunError(f"{path}: cannot read: the link points to a missing file")
         if path.is_file():

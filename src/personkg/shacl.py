@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from .errors import RunError
 from .graph import CompiledGraph, Location
+from .load import paused_gc
 from .progress import progress
 from .report import ERROR, WARNING, Issue
 from .resources import resource_dir
@@ -498,8 +499,7 @@ def data_store(graph: CompiledGraph, voc: Vocabulary) -> ox.Store:
     """The data graph SHACL sees: the compiled graph and the ontology, as pySHACL's
     ont_graph."""
     store = ox.Store()
-    store.bulk_load((graph.text() + _ontology_text(voc)).encode("utf-8"),
-                    format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(graph.reader(_ontology_text(voc)), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -570,6 +570,7 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
     return None
 
 
+@paused_gc()
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
     run = Run(data_store(graph, voc))

@@ -9,8 +9,9 @@ import json
 import orjson
 
 from ..graph import CompiledGraph
+from ..load import paused_gc
 from ..vocab import PREFIXES, Vocabulary
-from .turtle import _TYPE_NT, Compactor, grouped, node_key, split_triples
+from .turtle import _TYPE_NT, Compactor, subjects
 
 __all__ = ["to_jsonld", "jsonld_context"]
 
@@ -32,7 +33,8 @@ def _value(c: Compactor, text: str) -> object:
     if text[0] == "_":
         return {"@id": text}
     end = text.rindex('"')
-    value = json.loads(text[:end + 1])
+    body = text[1:end]
+    value = json.loads(text[:end + 1]) if "\\" in body else body
     suffix = text[end + 1:]
     if suffix.startswith("@"):
         return {"@value": value, "@language": suffix[1:]}
@@ -45,24 +47,53 @@ def _json_key(v: object) -> str:
     return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
 
+def _sort_key(value: object) -> str:
+    """`_json_key` of a value, without encoding node references: `{"@id": x}` encodes
+    as `{"@id": "x"}`, and nothing in an IRI is escaped, so `x"` orders them alike."""
+    if type(value) is dict and len(value) == 1:
+        return '{"@id": "' + value["@id"] + '"}'  # type: ignore[index]
+    return _json_key(value)
+
+
+@paused_gc()
 def to_jsonld(graph: CompiledGraph, voc: Vocabulary) -> str:
     c = Compactor(PREFIXES)
     ctx = jsonld_context(voc)
     class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
                    and not v.endswith(("/", "#"))}
+    runs = subjects(graph)
+    predicates: set[str] = set()
+    for _, preds in runs:
+        predicates.update(preds)
+    keys = {p: c.iri(p[1:-1]).strip("<>") for p in predicates}
+    type_lists: dict[tuple[str, ...], list[str]] = {}
+    # IRIs and typed literals (the terms ending in ">") repeat: one value object each
+    seen: dict[str, object] = {}
+    known = seen.get
+
+    def value(o: str) -> object:
+        if o[-1] != ">":
+            return _value(c, o)
+        v = known(o)
+        if v is None:
+            v = seen[o] = _value(c, o)
+        return v
+
     out = []
-    by_subject = split_triples(graph)
-    for s in sorted(by_subject, key=node_key):
+    for s, preds in runs:
         node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
-        preds = grouped(by_subject[s])
-        if _TYPE_NT in preds:
-            types = [class_terms.get(c.nt(o), c.nt(o).strip("<>")) for o in preds[_TYPE_NT]]
-            node["@type"] = sorted(types)
-        for p in sorted(k for k in preds if k != _TYPE_NT):
-            values = [_value(c, o) for o in preds[p]]
-            if len(values) > 1:
-                values.sort(key=_json_key)
-            node[c.iri(p[1:-1]).strip("<>")] = values[0] if len(values) == 1 else values
+        types = preds.pop(_TYPE_NT, None)
+        if types is not None:
+            key = tuple(types)
+            if key not in type_lists:
+                type_lists[key] = sorted(class_terms.get(c.nt(o), c.nt(o).strip("<>"))
+                                         for o in types)
+            node["@type"] = type_lists[key]
+        for p, objs in preds.items():  # sorted already, as the lines are
+            if len(objs) == 1:
+                node[keys[p]] = value(objs[0])
+            else:
+                node[keys[p]] = sorted(map(value, objs), key=_sort_key)
         out.append(node)
     # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False), faster
     return orjson.dumps({"@context": ctx, "@graph": out},

@@ -8,6 +8,7 @@ import re
 import pyoxigraph as ox
 
 from ..graph import CompiledGraph
+from ..load import paused_gc
 from ..vocab import PREFIXES, Vocabulary
 
 __all__ = ["to_turtle", "to_ntriples", "Compactor"]
@@ -60,24 +61,27 @@ class Compactor:
         return text
 
 
-def split_triples(graph: CompiledGraph) -> dict[str, list[tuple[str, str]]]:
-    """subject -> its distinct (predicate, object) pairs, each term in its N-Triples form."""
-    by_subject: dict[str, set[tuple[str, str]]] = {}
-    for line in graph.lines:
+def subjects(graph: CompiledGraph) -> list[tuple[str, dict[str, list[str]]]]:
+    """Each subject with its predicate -> objects, all in N-Triples form: one pass over
+    the canonical lines, where a subject's lines, and a predicate's within them, are
+    runs. Predicates and objects keep the order of the lines; the subjects are ordered
+    by `node_key` (the lines sort `<a-b>` before `<a>`, the IRIs the other way)."""
+    out: list[tuple[str, dict[str, list[str]]]] = []
+    prev_s = prev_p = ""
+    preds: dict[str, list[str]] = {}
+    objs: list[str] = []
+    for line in graph.canonical():
         s, p, o = line.split(" ", 2)
-        pairs = by_subject.get(s)
-        if pairs is None:
-            by_subject[s] = {(p, o)}
+        if s != prev_s:
+            preds = {}
+            out.append((s, preds))
+            prev_s, prev_p = s, ""
+        if p != prev_p:
+            objs = preds[p] = [o]
+            prev_p = p
         else:
-            pairs.add((p, o))
-    return {s: list(pairs) for s, pairs in by_subject.items()}
-
-
-def grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """(predicate, object) pairs as predicate -> objects."""
-    out: dict[str, list[str]] = {}
-    for p, o in pairs:
-        out.setdefault(p, []).append(o)
+            objs.append(o)
+    out.sort(key=lambda run: node_key(run[0]))
     return out
 
 
@@ -86,26 +90,33 @@ def node_key(text: str) -> str:
     return text[1:-1] if text[0] == "<" else text[2:]
 
 
-def _object_key(text: str) -> tuple[bool, str]:
-    return (text[0] != "<", text)
-
-
 _TYPE_NT = f"<{_RDF_TYPE}>"
 
 
+@paused_gc()
 def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
+    """Subjects by IRI; `a` first, then predicates by prefixed name; IRI objects before
+    literals, each kind in N-Triples order."""
     c = Compactor(PREFIXES)
-    by_subject = split_triples(graph)
+    runs = subjects(graph)
+    predicates: set[str] = set()
+    for _, preds in runs:
+        predicates.update(preds)
+    name = {p: "a" if p == _TYPE_NT else c.iri(p[1:-1]) for p in predicates}
+    rank = {p: (p != _TYPE_NT, name[p]) for p in predicates}.__getitem__
+    # only IRIs and typed literals end with ">" and change; those repeat, so remember them
+    seen: dict[str, str] = {}
+    known, term = seen.get, c.nt
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
-    for s in sorted(by_subject, key=node_key):
-        preds = grouped(by_subject[s])
-        order = sorted(preds, key=lambda p: (p != _TYPE_NT, c.iri(p[1:-1])))
-        lines = []
-        for p in order:
-            name = "a" if p == _TYPE_NT else c.iri(p[1:-1])
-            objs = ", ".join(c.nt(o) for o in sorted(preds[p], key=_object_key))
-            lines.append(f"{name} {objs}")
-        out.append(f"\n{c.nt(s)}\n    " + " ;\n    ".join(lines) + " .\n")
+    for s, preds in runs:
+        parts = []
+        for p in sorted(preds, key=rank) if len(preds) > 1 else preds:
+            objs = preds[p]
+            if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
+                objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
+            parts.append(name[p] + " " + ", ".join(
+                [o if o[-1] != ">" else known(o) or seen.setdefault(o, term(o)) for o in objs]))
+        out.append(f"\n{known(s) or term(s)}\n    " + " ;\n    ".join(parts) + " .\n")
     return "".join(out)
 
 

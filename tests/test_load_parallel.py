@@ -1,0 +1,65 @@
+"""Reading records in two processes gives what reading them in one gives: the same
+records in the same order, with every line number, and the same problems."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from personkg import load
+from personkg.errors import RunError
+from personkg.load import LineDict, LineList, LoadProblem
+from personkg.resources import resource_dir
+from personkg.vocab import Vocabulary
+
+
+def _shape(node):
+    """A loaded value with the lines it remembers, as plain data to compare."""
+    if isinstance(node, LineDict):
+        return ("map", node.line, [(k, node.key_lines[k], _shape(v)) for k, v in node.items()])
+    if isinstance(node, LineList):
+        items = zip(node.item_lines, node, strict=True)
+        return ("seq", node.line, [(ln, _shape(v)) for ln, v in items])
+    return (type(node).__name__, node)
+
+
+def _loaded(root, kinds, monkeypatch, parallel_min):
+    monkeypatch.setattr(load, "PARALLEL_MIN", parallel_min)
+    out = []
+    for item in load.load_dir(root, kinds):
+        if isinstance(item, LoadProblem):
+            out.append(("problem", item.path, item.line, item.code, item.message))
+        else:
+            out.append((item.path, item.kind, _shape(item.data)))
+    return out
+
+
+@pytest.fixture
+def data(tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(resource_dir("data"), root)
+    # a broken record in each half, so problems cross the process boundary too
+    (root / "people" / "aaa-broken.yaml").write_text("id: aaa-broken\nname: [unclosed\n")
+    (root / "works" / "zzz-broken.yaml").write_text("- a list, not a record\n")
+    return root
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: records are read in one process")
+def test_two_processes_read_what_one_reads(data, monkeypatch):
+    kinds = Vocabulary.load().kinds()
+    one = _loaded(data, kinds, monkeypatch, parallel_min=10**9)
+    two = _loaded(data, kinds, monkeypatch, parallel_min=1)
+    assert len(one) > 300
+    assert sum(1 for item in one if item[0] == "problem") == 2
+    assert two == one
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: records are read in one process")
+def test_an_unreadable_file_in_the_second_process_is_one_error(data, monkeypatch):
+    (data / "works" / "zzz-link.yaml").symlink_to(data / "missing.yaml")
+    monkeypatch.setattr(load, "PARALLEL_MIN", 1)
+    with pytest.raises(RunError, match=r"zzz-link\.yaml: cannot read: the link points to a "
+                                       r"missing file"):
+        load.load_dir(data, Vocabulary.load().kinds())
