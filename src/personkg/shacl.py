@@ -23,6 +23,8 @@ severity, message.
 from __future__ import annotations
 
 import datetime as _dt
+import multiprocessing
+import os
 import re
 import weakref
 from collections.abc import Callable
@@ -344,10 +346,10 @@ def _select(run: Run, query: str, *names: str) -> list[tuple]:
     return [tuple(sol[n] for n in names) for sol in run.store.query(query)]
 
 
-def _core_results(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
+def _core_results(run: Run, shapes: tuple[Shape, ...], label: str = "") -> list[dict]:
     """The core constraint components, each one SPARQL query over the whole graph."""
     out = []
-    for shape in progress(shapes, "SHACL core constraints"):
+    for shape in progress(shapes, label) if label else shapes:
         target = _target_pattern(shape, run)
         if target is None:
             continue
@@ -448,9 +450,9 @@ def _minus_for_not_exists(query: str) -> str:
     return "".join(out) + query[pos:]
 
 
-def _sparql_results(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
+def _sparql_results(run: Run, shapes: tuple[Shape, ...], label: str = "") -> list[dict]:
     out = []
-    for shape in progress(shapes, "SHACL SPARQL constraints"):
+    for shape in progress(shapes, label) if label else shapes:
         target = _target_pattern(shape, run)
         if target is None:
             continue
@@ -514,7 +516,57 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
     run = Run(store or data_store(graph, voc))
-    return _core_results(run, shapes) + _sparql_results(run, shapes)
+    if len(graph.lines) < PARALLEL_MIN or not _can_fork():
+        return (_core_results(run, shapes, "SHACL core constraints")
+                + _sparql_results(run, shapes, "SHACL SPARQL constraints"))
+    return _in_two_processes(run, shapes)
+
+
+#: From this many triples on, two forked processes (reading the same store) share the
+#: shapes: below it, starting them costs more than it saves.
+PARALLEL_MIN = 200_000
+_SHARED: tuple[Run, tuple[Shape, ...]] | None = None
+
+
+def _can_fork() -> bool:
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _by_shape(i: int) -> tuple[int, list, list]:
+    assert _SHARED is not None
+    run, shapes = _SHARED
+    return i, _core_results(run, (shapes[i],)), _sparql_results(run, (shapes[i],))
+
+
+def _weights(run: Run, shapes: tuple[Shape, ...]) -> list[int]:
+    """A rough cost of each shape: its queries times the instances of its target."""
+    sizes = {str(sol["c"]): int(sol["n"].value) for sol in run.store.query(
+        "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")}
+    out = []
+    for shape in shapes:
+        targets = run.classes(shape.target_class) if shape.target_class is not None else []
+        queries = len(shape.tests) + len(shape.sparql) + 2
+        out.append(queries * sum(sizes.get(str(c), 0) for c in targets))
+    return out
+
+
+def _in_two_processes(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
+    """Two forked processes take shapes from one queue, the costliest first; the results
+    come back in one process's order: the core components shape by shape, then the
+    SPARQL constraints shape by shape."""
+    global _SHARED
+    weights = _weights(run, shapes)
+    order = sorted(range(len(shapes)), key=lambda i: -weights[i])
+    _SHARED = (run, shapes)
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            found = {i: (core, sp) for i, core, sp in progress(
+                pool.imap_unordered(_by_shape, order), "SHACL constraints (2 processes)",
+                total=len(order))}
+    finally:
+        _SHARED = None
+    ordered = [found[i] for i in range(len(shapes))]
+    return [r for core, _ in ordered for r in core] + [r for _, sp in ordered for r in sp]
 
 
 def _pyshacl_results(graph: CompiledGraph, voc: Vocabulary) -> list[dict]:

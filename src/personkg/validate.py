@@ -20,7 +20,7 @@ import jsonschema_rs
 
 from .errors import RunError
 from .graph import CompiledGraph, compile_dataset, statement_iri
-from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir, paused_gc
+from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir, paused_gc, release_memory
 from .model import Dataset, entity_from_raw, parse_date, source_from_raw
 from .progress import progress
 from .report import Issue, Report
@@ -297,4 +297,5 @@ def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
         for issue in shacl_check(graph, voc, engine):
             if (issue.path, issue.line) not in already:
                 report.add(issue)
+        release_memory()
     return Checked(report, ds, graph)

@@ -63,3 +63,22 @@ def test_an_unreadable_file_in_the_second_process_is_one_error(data, monkeypatch
     with pytest.raises(RunError, match=r"zzz-link\.yaml: cannot read: the link points to a "
                                        r"missing file"):
         load.load_dir(data, Vocabulary.load().kinds())
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: shapes are checked in one process")
+def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch):
+    from test_scale import generate
+
+    from personkg import shacl
+    from personkg.graph import compile_dataset
+    from personkg.report import Report
+    from personkg.validate import load_dataset
+
+    root = generate(tmp_path / "data", 40, 0.5, seed=5)
+    graph = compile_dataset(load_dataset(root, voc, Report()), voc)
+    monkeypatch.setattr(shacl, "PARALLEL_MIN", 10**9)
+    one = shacl.shacl_results(graph, voc)
+    monkeypatch.setattr(shacl, "PARALLEL_MIN", 0)
+    two = shacl.shacl_results(graph, voc)
+    assert len({r["code"] for r in one}) >= 5
+    assert two == one  # the same results in the same order
