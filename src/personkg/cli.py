@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,8 @@ import click
 
 from . import __version__
 from .errors import DataError, PersonkgError, RunError
-from .export import EXPORTERS, EXTENSIONS
-from .output import write_dir, write_file
+from .export import CHUNKS, EXPORTERS, EXTENSIONS
+from .output import write_chunks, write_dir, write_file
 from .progress import progress
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
@@ -168,22 +168,22 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     voc = Vocabulary.load()
     ds = result.dataset
     qs = quickstatements(ds, voc)
-    writers: dict[str, Callable[[], str]] = {
-        f"dataset.{EXTENSIONS[fmt]}": (lambda f=exporter: f(result.graph, voc))
-        for fmt, exporter in EXPORTERS.items()}
-    writers["quickstatements.txt"] = lambda: to_v1(qs)
-    writers["quickstatements.csv"] = lambda: to_csv(qs)
+    writers: dict[str, Callable[[], Iterable[str | bytes]]] = {
+        f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(result.graph, voc))
+        for fmt, chunks in CHUNKS.items()}
+    writers["quickstatements.txt"] = lambda: [to_v1(qs)]
+    writers["quickstatements.csv"] = lambda: [to_csv(qs)]
     if any(e.type == "Person" for e in ds.entities.values()):
-        def page() -> str:
+        def page() -> list[str]:
             doc = profile_page(ds, voc, default_entity(ds))
             _check_schemaorg(doc)
-            return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+            return [json.dumps(doc, indent=2, ensure_ascii=False) + "\n"]
         writers["person.schemaorg.jsonld"] = page
-    writers["validation.json"] = lambda: render_json(result.report)
+    writers["validation.json"] = lambda: [render_json(result.report)]
 
     def fill(tmp: Path) -> None:
-        for name, text in progress(list(writers.items()), "writing exports"):
-            (tmp / name).write_text(text(), encoding="utf-8")
+        for name, chunks in progress(list(writers.items()), "writing exports"):
+            write_chunks(tmp / name, chunks())
 
     write_dir(out_dir, fill)
     sys.stderr.write(qs.summary())

@@ -131,6 +131,8 @@ def sorted_unique(lines: list[str]) -> list[str]:
     """`sorted(set(lines))`, faster: the compiler's lines come in long sorted runs, which
     the sort merges, and equal lines end up side by side."""
     ordered = sorted(lines)
+    if not ordered:
+        return []
     after = [*ordered[1:], None]
     return [line for line, nxt in zip(ordered, after, strict=True) if line != nxt]
 

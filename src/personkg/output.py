@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_dir"]
+__all__ = ["write_file", "write_dir", "write_chunks"]
 
 
 def write_file(path: Path, text: str) -> None:
@@ -58,3 +58,22 @@ def write_dir(path: Path, fill: Callable[[Path], None]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_chunks(path: Path, chunks: Iterable[str | bytes], batch: int = 4096) -> None:
+    """Write text or UTF-8 pieces to a new file, a batch of pieces at a time."""
+    with open(path, "wb") as fh:
+        pending: list[str | bytes] = []
+        for chunk in chunks:
+            pending.append(chunk)
+            if len(pending) == batch:
+                fh.write(_joined(pending))
+                pending.clear()
+        fh.write(_joined(pending))
+
+
+def _joined(pieces: list) -> bytes:
+    """Pieces of one kind (an exporter gives text or bytes, not both) as bytes."""
+    if pieces and isinstance(pieces[0], bytes):
+        return b"".join(pieces)
+    return "".join(pieces).encode("utf-8")

@@ -5,6 +5,7 @@ needed (or fetched) to read it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import orjson
 
@@ -13,7 +14,7 @@ from ..load import paused_gc
 from ..vocab import PREFIXES, Vocabulary
 from .turtle import _TYPE_NT, Compactor, subjects
 
-__all__ = ["to_jsonld", "jsonld_context"]
+__all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -55,46 +56,58 @@ def _sort_key(value: object) -> str:
     return _json_key(value)
 
 
-@paused_gc()
 def to_jsonld(graph: CompiledGraph, voc: Vocabulary) -> str:
-    c = Compactor(PREFIXES)
-    ctx = jsonld_context(voc)
-    class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
-                   and not v.endswith(("/", "#"))}
-    runs = subjects(graph)
-    predicates: set[str] = set()
-    for _, preds in runs:
-        predicates.update(preds)
-    keys = {p: c.iri(p[1:-1]).strip("<>") for p in predicates}
-    type_lists: dict[tuple[str, ...], list[str]] = {}
-    # IRIs and typed literals (the terms ending in ">") repeat: one value object each
-    seen: dict[str, object] = {}
-    known = seen.get
+    return b"".join(jsonld_chunks(graph, voc)).decode("utf-8")
 
-    def value(o: str) -> object:
-        if o[-1] != ">":
-            return _value(c, o)
-        v = known(o)
-        if v is None:
-            v = seen[o] = _value(c, o)
-        return v
 
-    out = []
-    for s, preds in runs:
-        node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
-        types = preds.pop(_TYPE_NT, None)
-        if types is not None:
-            key = tuple(types)
-            if key not in type_lists:
-                type_lists[key] = sorted(class_terms.get(c.nt(o), c.nt(o).strip("<>"))
-                                         for o in types)
-            node["@type"] = type_lists[key]
-        for p, objs in preds.items():  # sorted already, as the lines are
-            if len(objs) == 1:
-                node[keys[p]] = value(objs[0])
-            else:
-                node[keys[p]] = sorted(map(value, objs), key=_sort_key)
-        out.append(node)
-    # orjson writes the same bytes as json.dumps(indent=2, ensure_ascii=False), faster
-    return orjson.dumps({"@context": ctx, "@graph": out},
-                        option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+_INDENT = orjson.OPT_INDENT_2
+
+
+def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
+    """`to_jsonld` as UTF-8, a node at a time: the bytes of `json.dumps(doc, indent=2,
+    ensure_ascii=False)` (orjson writes them, a node at a time, indented to its depth)."""
+    with paused_gc():
+        c = Compactor(PREFIXES)
+        ctx = jsonld_context(voc)
+        class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
+                       and not v.endswith(("/", "#"))}
+        runs = subjects(graph)
+        predicates: set[str] = set()
+        for _, preds in runs:
+            predicates.update(preds)
+        keys = {p: c.iri(p[1:-1]).strip("<>") for p in predicates}
+        type_lists: dict[tuple[str, ...], list[str]] = {}
+        # IRIs and typed literals (the terms ending in ">") repeat: one value object each
+        seen: dict[str, object] = {}
+        known = seen.get
+
+        def value(o: str) -> object:
+            if o[-1] != ">":
+                return _value(c, o)
+            v = known(o)
+            if v is None:
+                v = seen[o] = _value(c, o)
+            return v
+
+        head = orjson.dumps({"@context": ctx}, option=_INDENT)
+        if not runs:
+            yield head[:-2] + b',\n  "@graph": []\n}\n'
+            return
+        yield head[:-2] + b',\n  "@graph": [\n    '
+        for n, (s, preds) in enumerate(runs):
+            node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
+            types = preds.pop(_TYPE_NT, None)
+            if types is not None:
+                key = tuple(types)
+                if key not in type_lists:
+                    type_lists[key] = sorted(class_terms.get(c.nt(o), c.nt(o).strip("<>"))
+                                             for o in types)
+                node["@type"] = type_lists[key]
+            for p, objs in preds.items():  # sorted already, as the lines are
+                if len(objs) == 1:
+                    node[keys[p]] = value(objs[0])
+                else:
+                    node[keys[p]] = sorted(map(value, objs), key=_sort_key)
+            text = orjson.dumps(node, option=_INDENT).replace(b"\n", b"\n    ")
+            yield text if n == 0 else b",\n    " + text
+        yield b"\n  ]\n}\n"

@@ -4,6 +4,7 @@ unchanged dataset always serialises to the same bytes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 
@@ -11,7 +12,7 @@ from ..graph import CompiledGraph
 from ..load import paused_gc
 from ..vocab import PREFIXES, Vocabulary
 
-__all__ = ["to_turtle", "to_ntriples", "Compactor"]
+__all__ = ["to_turtle", "to_ntriples", "turtle_chunks", "ntriples_chunks", "Compactor"]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -93,31 +94,41 @@ def node_key(text: str) -> str:
 _TYPE_NT = f"<{_RDF_TYPE}>"
 
 
-@paused_gc()
 def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
     """Subjects by IRI; `a` first, then predicates by prefixed name; IRI objects before
     literals, each kind in N-Triples order."""
-    c = Compactor(PREFIXES)
-    runs = subjects(graph)
-    predicates: set[str] = set()
-    for _, preds in runs:
-        predicates.update(preds)
-    name = {p: "a" if p == _TYPE_NT else c.iri(p[1:-1]) for p in predicates}
-    rank = {p: (p != _TYPE_NT, name[p]) for p in predicates}.__getitem__
-    # only IRIs and typed literals end with ">" and change; those repeat, so remember them
-    seen: dict[str, str] = {}
-    known, term = seen.get, c.nt
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
-    for s, preds in runs:
-        parts = []
-        for p in sorted(preds, key=rank) if len(preds) > 1 else preds:
-            objs = preds[p]
-            if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
-                objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
-            parts.append(name[p] + " " + ", ".join(
-                [o if o[-1] != ">" else known(o) or seen.setdefault(o, term(o)) for o in objs]))
-        out.append(f"\n{known(s) or term(s)}\n    " + " ;\n    ".join(parts) + " .\n")
-    return "".join(out)
+    return "".join(turtle_chunks(graph))
+
+
+def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
+    """`to_turtle`, a subject at a time."""
+    with paused_gc():
+        c = Compactor(PREFIXES)
+        runs = subjects(graph)
+        predicates: set[str] = set()
+        for _, preds in runs:
+            predicates.update(preds)
+        name = {p: "a" if p == _TYPE_NT else c.iri(p[1:-1]) for p in predicates}
+        rank = {p: (p != _TYPE_NT, name[p]) for p in predicates}.__getitem__
+        # only IRIs and typed literals end with ">" and change; they repeat: remember them
+        seen: dict[str, str] = {}
+        known, term = seen.get, c.nt
+        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+        for s, preds in runs:
+            parts = []
+            for p in sorted(preds, key=rank) if len(preds) > 1 else preds:
+                objs = preds[p]
+                if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
+                    objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
+                parts.append(name[p] + " " + ", ".join(
+                    [o if o[-1] != ">" else known(o) or seen.setdefault(o, term(o))
+                     for o in objs]))
+            yield f"\n{known(s) or term(s)}\n    " + " ;\n    ".join(parts) + " .\n"
+
+
+def ntriples_chunks(graph: CompiledGraph) -> Iterator[str]:
+    """`to_ntriples`, a line at a time."""
+    return (f"{line} .\n" for line in graph.canonical())
 
 
 def to_ntriples(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
