@@ -7,7 +7,9 @@ For each size N a synthetic dataset of N people is generated (benchmarks/generat
 seed 1, 1% deliberate defects) under build/bench/, then, each in a fresh process:
 
 - `personkg build` end to end (validate + every export, files written), `--runs` times:
-  wall time and peak memory (max RSS) of the whole command;
+  wall time and peak memory (max RSS of its largest process); then once more while the
+  memory of all its processes together (PSS, so pages shared after a fork count once)
+  is read every 0.1 s, for the peak of that sum;
 - the personkg stages one by one, `--runs` times: load (YAML + JSON Schema +
   references), compile, SHACL (fast engine), every export, the pyoxigraph store, every
   named query;
@@ -172,15 +174,53 @@ def _run_worker(*args: str) -> dict:
     return json.loads(proc.stdout.splitlines()[-1])
 
 
-def _run_build(data: Path) -> dict:
-    """`personkg build` in a child process: wall time and the child's max RSS."""
+def _tree(root: int) -> list[int]:
+    """`root` and every process below it."""
+    parent: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(stat.parent.name)] = int(fields[1])
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += [p for p, pp in parent.items() if pp == pid]
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size summed over `pids` (pages shared after a fork count once)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total / 1024
+
+
+def _run_build(data: Path, sample: bool = False) -> dict:
+    """`personkg build` in a child process: wall time and the child's max RSS (of its
+    largest process); with `sample`, also the peak of the memory all its processes use
+    together (PSS summed, read every 0.1 s), and the wall time is not used."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         proc = subprocess.Popen([str(PERSONKG), "build", "--data", str(data), "--out",
                                  str(Path(tmp) / "out")], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, env={**os.environ,
                                                              "PERSONKG_PROGRESS": "0"})
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        peak = 0.0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if sample else 0)
+            if pid:
+                break
+            peak = max(peak, _pss_mb(_tree(proc.pid)))
+            time.sleep(0.1)
         wall = time.perf_counter() - t0
         err = proc.stderr.read().decode() if proc.stderr else ""
         code = os.waitstatus_to_exitcode(status)
@@ -188,7 +228,7 @@ def _run_build(data: Path) -> dict:
     # so the benchmark builds a defect-free copy (see _dataset)
     if code != 0:
         sys.exit(f"personkg build failed ({code}):\n{err[-2000:]}")
-    return {"build": wall, "peak_rss_mb": usage.ru_maxrss / 1024}
+    return {"build": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "peak_pss_mb": peak}
 
 
 def _validate_embedded() -> float:
@@ -287,8 +327,10 @@ def targets(results: dict, cold: float, timeout: float) -> str:
              "|---|---|---|",
              row("`personkg build` (validate + every export, written) <= 30 s",
                  f"{r['build']:.1f} s", r["build"] <= 30),
-             row("peak memory of `personkg build` <= 1.5 GiB",
-                 f"{r['build_peak_rss_mb'] / GIB:.2f} GiB", r["build_peak_rss_mb"] <= 1.5 * GIB),
+             row("peak memory of `personkg build` <= 1.5 GiB (all its processes together)",
+                 f"{r['build_peak_pss_mb'] / GIB:.2f} GiB (its largest process: "
+                 f"{r['build_peak_rss_mb'] / GIB:.2f} GiB)",
+                 max(r["build_peak_pss_mb"], r["build_peak_rss_mb"]) <= 1.5 * GIB),
              row("each export <= 2 s", f"slowest: {worst_export[7:]} {exports[worst_export]:.2f} s",
                  exports[worst_export] <= 2),
              row("each named query <= 0.5 s",
@@ -320,6 +362,7 @@ def main() -> None:
         print(f"N={n}: {args.runs} runs of personkg, {args.naive_runs} of the naive path",
               file=sys.stderr)
         builds = [_run_build(clean) for _ in range(args.runs)]
+        sampled = _run_build(clean, sample=True)
         fast = [_run_worker("fast", str(defective)) for _ in range(args.runs)]
         naive = [_run_worker("naive", str(defective), str(args.naive_timeout))
                  for _ in range(args.naive_runs)]
@@ -328,6 +371,7 @@ def main() -> None:
             "triples": fast[0]["triples"], "shacl_issues": fast[0]["shacl_issues"],
             "build": statistics.median(b["build"] for b in builds),
             "build_peak_rss_mb": max(b["peak_rss_mb"] for b in builds),
+            "build_peak_pss_mb": sampled["peak_pss_mb"],
             "fast": {s: _median(fast, s) for s in stages},
             "naive": {s: _median(naive, s) for s in stages if s in naive[0]},
             "fast_peak_rss_mb": max(r["peak_rss_mb"] for r in fast),
@@ -338,7 +382,8 @@ def main() -> None:
         (args.work / "results.json").write_text(json.dumps({"validate_cold": cold, **results},
                                                       indent=2))
         print(f"  build {results[str(n)]['build']:.2f} s, "
-              f"{results[str(n)]['build_peak_rss_mb']:.0f} MB", file=sys.stderr)
+              f"{results[str(n)]['build_peak_rss_mb']:.0f} MB largest process, "
+              f"{sampled['peak_pss_mb']:.0f} MB all processes", file=sys.stderr)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     text = (f"Measured with `make bench` ({machine}; medians of {args.runs} runs of personkg "
             f"and {args.naive_runs} of the naive path, naive steps stopped after "

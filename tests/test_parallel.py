@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from personkg import load
+from personkg import load, parallel
 from personkg.errors import RunError
 from personkg.load import LineDict, LineList, LoadProblem
 from personkg.resources import resource_dir
@@ -26,7 +26,7 @@ def _shape(node):
 
 
 def _loaded(root, kinds, monkeypatch, parallel_min):
-    monkeypatch.setattr(load, "PARALLEL_MIN", parallel_min)
+    monkeypatch.setattr(parallel, "MIN_FILES", parallel_min)
     out = []
     for item in load.load_dir(root, kinds):
         if isinstance(item, LoadProblem):
@@ -59,7 +59,7 @@ def test_two_processes_read_what_one_reads(data, monkeypatch):
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: records are read in one process")
 def test_an_unreadable_file_in_the_second_process_is_one_error(data, monkeypatch):
     (data / "works" / "zzz-link.yaml").symlink_to(data / "missing.yaml")
-    monkeypatch.setattr(load, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
     with pytest.raises(RunError, match=r"zzz-link\.yaml: cannot read: the link points to a "
                                        r"missing file"):
         load.load_dir(data, Vocabulary.load().kinds())
@@ -76,9 +76,9 @@ def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch)
 
     root = generate(tmp_path / "data", 40, 0.5, seed=5)
     graph = compile_dataset(load_dataset(root, voc, Report()), voc)
-    monkeypatch.setattr(shacl, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(parallel, "MIN_TRIPLES", 10**9)
     one = shacl.shacl_results(graph, voc)
-    monkeypatch.setattr(shacl, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(parallel, "MIN_TRIPLES", 0)
     two = shacl.shacl_results(graph, voc)
     assert len({r["code"] for r in one}) >= 5
     assert two == one  # the same results in the same order

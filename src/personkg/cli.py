@@ -12,11 +12,10 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, parallel
 from .errors import DataError, PersonkgError, RunError
 from .export import CHUNKS, EXPORTERS, EXTENSIONS
-from .output import write_chunks, write_dir, write_file
-from .progress import progress
+from .output import write_dir, write_file, write_files
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
 from .resources import default_data_dir, resource_dir
@@ -167,12 +166,19 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     assert result.graph is not None
     voc = Vocabulary.load()
     ds = result.dataset
-    qs = quickstatements(ds, voc)
+    graph = result.graph
+    qs_done: list = []
+
+    def qs() -> Any:  # made once, in this process, for both QuickStatements files
+        if not qs_done:
+            qs_done.append(quickstatements(ds, voc))
+        return qs_done[0]
+
     writers: dict[str, Callable[[], Iterable[str | bytes]]] = {
-        f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(result.graph, voc))
+        f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(graph, voc))
         for fmt, chunks in CHUNKS.items()}
-    writers["quickstatements.txt"] = lambda: [to_v1(qs)]
-    writers["quickstatements.csv"] = lambda: [to_csv(qs)]
+    writers["quickstatements.txt"] = lambda: [to_v1(qs())]
+    writers["quickstatements.csv"] = lambda: [to_csv(qs())]
     if any(e.type == "Person" for e in ds.entities.values()):
         def page() -> list[str]:
             doc = profile_page(ds, voc, default_entity(ds))
@@ -180,13 +186,14 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
             return [json.dumps(doc, indent=2, ensure_ascii=False) + "\n"]
         writers["person.schemaorg.jsonld"] = page
     writers["validation.json"] = lambda: [render_json(result.report)]
+    # on a large graph a second process writes Turtle and N-Triples meanwhile
+    aside = ("dataset.ttl", "dataset.nt") if len(graph.lines) >= parallel.MIN_TRIPLES else ()
 
     def fill(tmp: Path) -> None:
-        for name, chunks in progress(list(writers.items()), "writing exports"):
-            write_chunks(tmp / name, chunks())
+        write_files(tmp, writers, aside)
 
     write_dir(out_dir, fill)
-    sys.stderr.write(qs.summary())
+    sys.stderr.write(qs().summary())
     click.echo(result.report.summary())
     click.echo(f"wrote {', '.join(writers)} to {out_dir}")
 

@@ -69,7 +69,7 @@ class _Terms:
         return str(ox.Literal(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a node of the graph comes from: a record file and line."""
 
@@ -179,9 +179,9 @@ def statement_iri(base: str, entity_id: str, claim: Claim) -> str:
     """`<base><entity>-<property>-<hash of value and qualifiers>`."""
     # worked out once per claim: the reference check and the compiler both need it, and
     # a claim is not changed after it is read
-    h = claim.__dict__.get("_content_hash")
+    h = claim.content_hash
     if h is None:
-        h = claim.__dict__["_content_hash"] = _digest(
+        h = claim.content_hash = _digest(
             [_plain(claim.value), sorted((k, _plain(v)) for k, v in claim.qualifiers.items())],
             10)
     return f"{base}{entity_id}-{claim.property.replace('_', '-')}-{h}"

@@ -12,7 +12,6 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from . import parallel
 from .errors import RunError
 from .progress import progress
 
@@ -176,14 +176,8 @@ def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
     return _load_all(found)
 
 
-#: From this many files on, a second process reads half of them (when there are two
-#: cores and processes can be forked): below it, starting one costs more than it saves.
-PARALLEL_MIN = 2000
-
-
 def _load_all(found: list[tuple[Path, str]]) -> list[RawRecord | LoadProblem]:
-    if (len(found) < PARALLEL_MIN or (os.cpu_count() or 1) < 2
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if len(found) < parallel.MIN_FILES or not parallel.can_fork():
         return _load_many(found, "reading records")
     half = len(found) // 2
     with multiprocessing.get_context("fork").Pool(1) as pool:

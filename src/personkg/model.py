@@ -24,7 +24,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 LOW_TRUST = frozenset({"low", "very-low"})
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Date:
     """A date at the precision a source gives: 2017, 2017-06 or 2017-06-12."""
 
@@ -61,7 +61,7 @@ def parse_date(value: Any) -> Date | None:
     return Date(text)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Text:
     """Text in a language (a title, a quotation)."""
 
@@ -75,7 +75,7 @@ class Text:
 Value = str | int | Date | Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     source: str
     quote: str | None = None
@@ -86,7 +86,7 @@ class Reference:
         return (self.source, self.quote or "", self.url or "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     property: str  # claim key
     value: Value
@@ -97,6 +97,8 @@ class Claim:
     note: str | None = None
     references: list[Reference] = field(default_factory=list)
     line: int = 0
+    #: the hash of value and qualifiers in its statement IRI, worked out once
+    content_hash: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -24,19 +24,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import multiprocessing
-import os
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
 
+from . import parallel
 from .errors import RunError
 from .graph import CompiledGraph, Location
-from .load import paused_gc
+from .load import paused_gc, release_memory
 from .progress import progress
 from .report import ERROR, WARNING, Issue
 from .resources import resource_dir
@@ -516,26 +516,14 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
     run = Run(store or data_store(graph, voc))
-    if len(graph.lines) < PARALLEL_MIN or not _can_fork():
+    if len(graph.lines) < parallel.MIN_TRIPLES or not parallel.can_fork():
         return (_core_results(run, shapes, "SHACL core constraints")
                 + _sparql_results(run, shapes, "SHACL SPARQL constraints"))
     return _in_two_processes(run, shapes)
 
 
-#: From this many triples on, two forked processes (reading the same store) share the
-#: shapes: below it, starting them costs more than it saves.
-PARALLEL_MIN = 200_000
-_SHARED: tuple[Run, tuple[Shape, ...]] | None = None
-
-
-def _can_fork() -> bool:
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _by_shape(i: int) -> tuple[int, list, list]:
-    assert _SHARED is not None
-    run, shapes = _SHARED
-    return i, _core_results(run, (shapes[i],)), _sparql_results(run, (shapes[i],))
+def _by_shape(run: Run, shapes: tuple[Shape, ...], i: int) -> tuple[list, list]:
+    return _core_results(run, (shapes[i],)), _sparql_results(run, (shapes[i],))
 
 
 def _weights(run: Run, shapes: tuple[Shape, ...]) -> list[int]:
@@ -551,20 +539,43 @@ def _weights(run: Run, shapes: tuple[Shape, ...]) -> list[int]:
 
 
 def _in_two_processes(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
-    """Two forked processes take shapes from one queue, the costliest first; the results
-    come back in one process's order: the core components shape by shape, then the
-    SPARQL constraints shape by shape."""
-    global _SHARED
+    """This process and a forked one take shapes from one queue, the costliest first (a
+    second forked worker would cost more memory: each copies the parts of the store its
+    queries touch); the results come back in one process's order: the core components
+    shape by shape, then the SPARQL constraints shape by shape."""
     weights = _weights(run, shapes)
     order = sorted(range(len(shapes)), key=lambda i: -weights[i])
-    _SHARED = (run, shapes)
+    ctx = multiprocessing.get_context("fork")
+    taken = ctx.Value("i", 0)
+
+    def take() -> Iterator[int]:
+        while True:
+            with taken.get_lock():
+                n = taken.value
+                taken.value += 1
+            if n >= len(order):
+                return
+            yield order[n]
+
+    def work(send: Any) -> None:
+        send.send({i: _by_shape(run, shapes, i) for i in take()})
+
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=work, args=(send,))
+    child.start()
+    send.close()
     try:
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            found = {i: (core, sp) for i, core, sp in progress(
-                pool.imap_unordered(_by_shape, order), "SHACL constraints (2 processes)",
-                total=len(order))}
+        found = {i: _by_shape(run, shapes, i)
+                 for i in progress(take(), "SHACL shapes (this process's share)")}
+        try:
+            found.update(receive.recv())
+        except EOFError:
+            raise RunError("SHACL: the second process stopped before it finished") from None
+    except BaseException:
+        child.terminate()
+        raise
     finally:
-        _SHARED = None
+        child.join()
     ordered = [found[i] for i in range(len(shapes))]
     return [r for core, _ in ordered for r in core] + [r for _, sp in ordered for r in sp]
 
@@ -626,6 +637,7 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
     run = Run(data_store(graph, voc))
+    release_memory()  # what loading the store freed, before a second process is forked
     issues = []
     for r in shacl_results(graph, voc, engine, store=run.store):
         focus, value = r["focus"], r["value"]

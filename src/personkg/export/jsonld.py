@@ -12,7 +12,7 @@ import orjson
 from ..graph import CompiledGraph
 from ..load import paused_gc
 from ..vocab import PREFIXES, Vocabulary
-from .turtle import _TYPE_NT, Compactor, subjects
+from .turtle import _TYPE_NT, Compactor, _Memo, subjects
 
 __all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context"]
 
@@ -71,11 +71,7 @@ def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
         ctx = jsonld_context(voc)
         class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
                        and not v.endswith(("/", "#"))}
-        runs = subjects(graph)
-        predicates: set[str] = set()
-        for _, preds in runs:
-            predicates.update(preds)
-        keys = {p: c.iri(p[1:-1]).strip("<>") for p in predicates}
+        keys = _Memo(lambda p: c.iri(p[1:-1]).strip("<>"))
         type_lists: dict[tuple[str, ...], list[str]] = {}
         # IRIs and typed literals (the terms ending in ">") repeat: one value object each
         seen: dict[str, object] = {}
@@ -90,11 +86,11 @@ def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
             return v
 
         head = orjson.dumps({"@context": ctx}, option=_INDENT)
-        if not runs:
+        if not graph.canonical():
             yield head[:-2] + b',\n  "@graph": []\n}\n'
             return
         yield head[:-2] + b',\n  "@graph": [\n    '
-        for n, (s, preds) in enumerate(runs):
+        for n, (s, preds) in enumerate(subjects(graph)):
             node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
             types = preds.pop(_TYPE_NT, None)
             if types is not None:

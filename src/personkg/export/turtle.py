@@ -4,7 +4,8 @@ unchanged dataset always serialises to the same bytes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -62,28 +63,47 @@ class Compactor:
         return text
 
 
-def subjects(graph: CompiledGraph) -> list[tuple[str, dict[str, list[str]]]]:
-    """Each subject with its predicate -> objects, all in N-Triples form: one pass over
-    the canonical lines, where a subject's lines, and a predicate's within them, are
-    runs. Predicates and objects keep the order of the lines; the subjects are ordered
-    by `node_key` (the lines sort `<a-b>` before `<a>`, the IRIs the other way)."""
-    out: list[tuple[str, dict[str, list[str]]]] = []
-    prev_s = prev_p = ""
-    preds: dict[str, list[str]] = {}
-    objs: list[str] = []
-    for line in graph.canonical():
-        s, p, o = line.split(" ", 2)
-        if s != prev_s:
-            preds = {}
-            out.append((s, preds))
-            prev_s, prev_p = s, ""
-        if p != prev_p:
-            objs = preds[p] = [o]
-            prev_p = p
-        else:
-            objs.append(o)
-    out.sort(key=lambda run: node_key(run[0]))
-    return out
+def subjects(graph: CompiledGraph) -> Iterator[tuple[str, dict[str, list[str]]]]:
+    """Each subject with its predicate -> objects, all in N-Triples form, ordered by
+    `node_key` (the lines sort `<a-b>` before `<a>`, the IRIs the other way). In the
+    canonical lines a subject's lines, and a predicate's within them, are runs: one
+    pass finds the runs, and each is split only when its turn comes."""
+    lines = graph.canonical()
+    runs: list[tuple[str, int, int]] = []
+    prev, first = "", 0
+    for i, line in enumerate(lines):
+        s = line[:line.index(" ")]
+        if s != prev:
+            if prev:
+                runs.append((node_key(prev), first, i))
+            prev, first = s, i
+    if prev:
+        runs.append((node_key(prev), first, len(lines)))
+    runs.sort()
+    for _, first, end in runs:
+        preds: dict[str, list[str]] = {}
+        objs: list[str] = []
+        prev_p = ""
+        for line in lines[first:end]:
+            s, p, o = line.split(" ", 2)
+            if p != prev_p:
+                objs = preds[p] = [o]
+                prev_p = p
+            else:
+                objs.append(o)
+        yield s, preds
+
+
+class _Memo(dict):
+    """A dict that works out a missing value with `make` (and keeps it)."""
+
+    def __init__(self, make: Callable[[str], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 def node_key(text: str) -> str:
@@ -104,17 +124,13 @@ def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
     """`to_turtle`, a subject at a time."""
     with paused_gc():
         c = Compactor(PREFIXES)
-        runs = subjects(graph)
-        predicates: set[str] = set()
-        for _, preds in runs:
-            predicates.update(preds)
-        name = {p: "a" if p == _TYPE_NT else c.iri(p[1:-1]) for p in predicates}
-        rank = {p: (p != _TYPE_NT, name[p]) for p in predicates}.__getitem__
+        name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
+        rank = _Memo(lambda p: (p != _TYPE_NT, name[p])).__getitem__
         # only IRIs and typed literals end with ">" and change; they repeat: remember them
         seen: dict[str, str] = {}
         known, term = seen.get, c.nt
         yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-        for s, preds in runs:
+        for s, preds in subjects(graph):
             parts = []
             for p in sorted(preds, key=rank) if len(preds) > 1 else preds:
                 objs = preds[p]
