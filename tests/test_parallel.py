@@ -1,5 +1,7 @@
-"""Reading records in two processes gives what reading them in one gives: the same
-records in the same order, with every line number, and the same problems."""
+"""Work shared between two cores gives what one core gives: records read in two
+processes (the same records in the same order, with every line number, and the same
+problems), SHACL shapes checked in two threads (the same results in the same order);
+a failure in a background thread is raised where it is joined."""
 
 from __future__ import annotations
 
@@ -82,3 +84,15 @@ def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch)
     two = shacl.shacl_results(graph, voc)
     assert len({r["code"] for r in one}) >= 5
     assert two == one  # the same results in the same order
+
+
+def test_a_background_failure_is_raised_by_join():
+    from personkg.cli import Background
+
+    def fail():
+        raise RunError("the store could not be loaded")
+
+    job = Background(fail)
+    with pytest.raises(RunError, match="could not be loaded"):
+        job.join()
+    Background(lambda: None).join()

@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__, parallel
+from . import __version__
 from .errors import DataError, PersonkgError, RunError
 from .export import CHUNKS, EXPORTERS, EXTENSIONS
-from .output import write_dir, write_file, write_files
+from .load import paused_gc
+from .output import write_chunks, write_dir, write_file
+from .progress import progress
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .report import RENDERERS, render_json
 from .resources import default_data_dir, resource_dir
-from .validate import Checked, check
+from .validate import Checked, add_shacl, check, check_records
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]
@@ -40,9 +43,34 @@ def _checked_or_fail(data_dir: Path | None, shacl: bool) -> Checked:
     """Validate; on errors print them and stop with exit 1 before anything is written."""
     result = check(_data(data_dir), Vocabulary.load(), shacl=shacl)
     if not result.report.conforms():
-        sys.stderr.write(RENDERERS["text"](result.report))
-        raise DataError("the dataset does not validate; nothing was written")
+        _fail(result)
     return result
+
+
+def _fail(result: Checked) -> NoReturn:
+    sys.stderr.write(RENDERERS["text"](result.report))
+    raise DataError("the dataset does not validate; nothing was written")
+
+
+class Background:
+    """`fn()` in a thread; `join()` waits for it and raises what it raised."""
+
+    def __init__(self, fn: Callable[[], object]):
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - raised again by join()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,40 +190,43 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     from .export.quickstatements import quickstatements, to_csv, to_v1
     from .export.schemaorg import default_entity, profile_page
 
-    result = _checked_or_fail(data_dir, shacl=True)
-    assert result.graph is not None
     voc = Vocabulary.load()
-    ds = result.dataset
-    graph = result.graph
-    qs_done: list = []
+    with paused_gc():  # a short-lived process: no cycles worth collecting
+        result = check_records(_data(data_dir), voc)
+        if not result.report.conforms():  # every layer's problems, as validate gives them
+            add_shacl(result, voc)
+            _fail(result)
+        assert result.graph is not None
+        ds, graph = result.dataset, result.graph
+        qs = quickstatements(ds, voc)
+        writers: dict[str, Callable[[], Iterable[str | bytes]]] = {
+            f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(graph, voc))
+            for fmt, chunks in CHUNKS.items()}
+        writers["quickstatements.txt"] = lambda: [to_v1(qs)]
+        writers["quickstatements.csv"] = lambda: [to_csv(qs)]
+        if any(e.type == "Person" for e in ds.entities.values()):
+            def page() -> list[str]:
+                doc = profile_page(ds, voc, default_entity(ds))
+                _check_schemaorg(doc)
+                return [json.dumps(doc, indent=2, ensure_ascii=False) + "\n"]
+            writers["person.schemaorg.jsonld"] = page
 
-    def qs() -> Any:  # made once, in this process, for both QuickStatements files
-        if not qs_done:
-            qs_done.append(quickstatements(ds, voc))
-        return qs_done[0]
+        def fill(tmp: Path) -> None:
+            # SHACL runs in a thread while the exports are written: pyoxigraph loads the
+            # store and answers queries without holding the GIL. Until it has finished
+            # the files are only in the temporary folder, which a failure removes.
+            shacl = Background(lambda: add_shacl(result, voc))
+            for name in progress(list(writers), "writing exports"):
+                write_chunks(tmp / name, writers[name]())
+            shacl.join()
+            if not result.report.conforms():
+                _fail(result)
+            write_chunks(tmp / "validation.json", [render_json(result.report)])
 
-    writers: dict[str, Callable[[], Iterable[str | bytes]]] = {
-        f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(graph, voc))
-        for fmt, chunks in CHUNKS.items()}
-    writers["quickstatements.txt"] = lambda: [to_v1(qs())]
-    writers["quickstatements.csv"] = lambda: [to_csv(qs())]
-    if any(e.type == "Person" for e in ds.entities.values()):
-        def page() -> list[str]:
-            doc = profile_page(ds, voc, default_entity(ds))
-            _check_schemaorg(doc)
-            return [json.dumps(doc, indent=2, ensure_ascii=False) + "\n"]
-        writers["person.schemaorg.jsonld"] = page
-    writers["validation.json"] = lambda: [render_json(result.report)]
-    # on a large graph a second process writes Turtle and N-Triples meanwhile
-    aside = ("dataset.ttl", "dataset.nt") if len(graph.lines) >= parallel.MIN_TRIPLES else ()
-
-    def fill(tmp: Path) -> None:
-        write_files(tmp, writers, aside)
-
-    write_dir(out_dir, fill)
-    sys.stderr.write(qs().summary())
+        write_dir(out_dir, fill)
+    sys.stderr.write(qs.summary())
     click.echo(result.report.summary())
-    click.echo(f"wrote {', '.join(writers)} to {out_dir}")
+    click.echo(f"wrote {', '.join([*writers, 'validation.json'])} to {out_dir}")
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:

@@ -10,12 +10,11 @@ unchanged dataset gives identical output whatever the file or load order.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -110,14 +109,16 @@ class CompiledGraph:
         """The graph as N-Triples, in compile order."""
         return "".join(f"{line} .\n" for line in self.lines)
 
-    def reader(self, extra: str = "") -> io.BufferedReader:
-        """The graph as N-Triples (then `extra`), as a binary file made a slice of lines
-        at a time: the store reads it without the whole text ever being in memory."""
-        return io.BufferedReader(_LinesReader(self.lines, extra), 1 << 20)
+    def chunks(self, size: int = 200_000) -> Iterator[bytes]:
+        """The graph as N-Triples, `size` lines a piece: a store loads piece by piece
+        without the whole text in memory, and without holding the GIL while it does."""
+        for i in range(0, len(self.lines), size):
+            yield "".join([f"{line} .\n" for line in self.lines[i:i + size]]).encode("utf-8")
 
     def store(self) -> ox.Store:
         store = ox.Store()
-        store.bulk_load(self.reader(), format=ox.RdfFormat.N_TRIPLES)
+        for chunk in self.chunks():
+            store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
         return store
 
     def ntriples(self) -> str:
@@ -135,31 +136,6 @@ def sorted_unique(lines: list[str]) -> list[str]:
         return []
     after = [*ordered[1:], None]
     return [line for line, nxt in zip(ordered, after, strict=True) if line != nxt]
-
-
-class _LinesReader(io.RawIOBase):
-    def __init__(self, lines: list[str], extra: str, batch: int = 20_000):
-        self._chunks = (
-            "".join([f"{line} .\n" for line in lines[i:i + batch]]).encode("utf-8")
-            for i in range(0, len(lines), batch))
-        self._extra = extra.encode("utf-8")
-        self._pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                chunk, self._extra = self._extra, b""
-                if not chunk:
-                    return 0
-            self._pending = memoryview(chunk)
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)

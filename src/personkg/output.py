@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from . import parallel
-from .errors import PersonkgError, RunError
-from .progress import progress
+from .errors import RunError
 
-__all__ = ["write_file", "write_dir", "write_chunks", "write_files"]
+__all__ = ["write_file", "write_dir", "write_chunks"]
 
 
 def write_file(path: Path, text: str) -> None:
@@ -82,50 +78,3 @@ def _joined(pieces: list) -> bytes:
         return b"".join(pieces)
     return "".join(pieces).encode("utf-8")
 
-
-Pieces = Callable[[], Iterable[str | bytes]]
-
-
-def write_files(folder: Path, writers: dict[str, Pieces], aside: tuple[str, ...] = ()) -> None:
-    """Write `folder/<name>` from each writer's pieces. The files named in `aside` are
-    written meanwhile by a forked second process, when processes can be forked."""
-    aside = tuple(n for n in aside if n in writers) if parallel.can_fork() else ()
-    child = None
-    if aside:
-        ctx = multiprocessing.get_context("fork")
-        receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_write_aside, args=(folder, writers, aside, send))
-        child.start()
-        send.close()
-    try:
-        for name in progress([n for n in writers if n not in aside], "writing exports"):
-            write_chunks(folder / name, writers[name]())
-    except BaseException:
-        if child:
-            child.terminate()
-            child.join()
-        raise
-    if child:
-        try:
-            failure = receive.recv()
-        except EOFError:
-            failure = f"writing {', '.join(aside)}: the second process stopped"
-        child.join()
-        if failure:
-            raise RunError(failure)
-
-
-def _write_aside(folder: Path, writers: dict[str, Pieces], names: tuple[str, ...],
-                 send: Any) -> None:
-    os.environ["PERSONKG_PROGRESS"] = "0"
-    failure = ""
-    try:
-        for name in names:
-            write_chunks(folder / name, writers[name]())
-    except OSError as exc:
-        failure = f"{folder / name}: cannot write: {exc.strerror}"
-    except PersonkgError as exc:
-        failure = str(exc)
-    except Exception as exc:  # noqa: BLE001 - told to the parent, which stops with it
-        failure = f"writing {name}: {exc!r}"
-    send.send(failure)

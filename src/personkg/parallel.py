@@ -1,8 +1,12 @@
-"""When work is split between two processes. On a large dataset with two cores, a
-forked process takes part of a step: half the record files, half the SHACL shapes (both
-processes read the store built before the fork), the Turtle and N-Triples files of
-`build`. Forking shares the parent's memory instead of copying or pickling it; where
-processes cannot be forked, or there is one core, every step runs in one process."""
+"""When work is shared between two cores, on a large dataset:
+
+- YAML parsing holds the GIL, so a forked process reads half the record files (forked
+  before any thread is started; the records come back pickled);
+- pyoxigraph loads a store and evaluates queries without holding the GIL, so threads
+  share the rest: SHACL checks its shapes in two threads on one store, and `build`
+  writes the exports while SHACL runs in a thread.
+
+With one core, or where processes cannot be forked, each step runs alone."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ __all__ = ["can_fork", "MIN_FILES", "MIN_TRIPLES"]
 
 #: Record files from which a second process reads half of them.
 MIN_FILES = 2000
-#: Triples from which SHACL and `build` use a second process.
+#: Triples from which SHACL checks its shapes in two threads.
 MIN_TRIPLES = 200_000
 
 

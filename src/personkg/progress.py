@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -24,8 +25,11 @@ WIDTH = 30
 
 
 def enabled() -> bool:
-    """Bars are drawn when stderr is a terminal (PERSONKG_PROGRESS=0 turns them off)."""
+    """Bars are drawn when stderr is a terminal (PERSONKG_PROGRESS=0 turns them off), by
+    the main thread only (work in other threads would draw over its bar)."""
     if os.environ.get("PERSONKG_PROGRESS") == "0":
+        return False
+    if threading.current_thread() is not threading.main_thread():
         return False
     try:
         return sys.stderr.isatty()

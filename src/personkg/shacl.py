@@ -23,10 +23,11 @@ severity, message.
 from __future__ import annotations
 
 import datetime as _dt
-import multiprocessing
+import os
 import re
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -501,7 +502,9 @@ def data_store(graph: CompiledGraph, voc: Vocabulary) -> ox.Store:
     """The data graph SHACL sees: the compiled graph and the ontology, as pySHACL's
     ont_graph."""
     store = ox.Store()
-    store.bulk_load(graph.reader(_ontology_text(voc)), format=ox.RdfFormat.N_TRIPLES)
+    for chunk in graph.chunks():
+        store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(_ontology_text(voc).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -516,10 +519,10 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
     run = Run(store or data_store(graph, voc))
-    if len(graph.lines) < parallel.MIN_TRIPLES or not parallel.can_fork():
+    if len(graph.lines) < parallel.MIN_TRIPLES or (os.cpu_count() or 1) < 2:
         return (_core_results(run, shapes, "SHACL core constraints")
                 + _sparql_results(run, shapes, "SHACL SPARQL constraints"))
-    return _in_two_processes(run, shapes)
+    return _in_two_threads(run, shapes)
 
 
 def _by_shape(run: Run, shapes: tuple[Shape, ...], i: int) -> tuple[list, list]:
@@ -538,44 +541,16 @@ def _weights(run: Run, shapes: tuple[Shape, ...]) -> list[int]:
     return out
 
 
-def _in_two_processes(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
-    """This process and a forked one take shapes from one queue, the costliest first (a
-    second forked worker would cost more memory: each copies the parts of the store its
-    queries touch); the results come back in one process's order: the core components
-    shape by shape, then the SPARQL constraints shape by shape."""
+def _in_two_threads(run: Run, shapes: tuple[Shape, ...]) -> list[dict]:
+    """Two threads take shapes from one queue, the costliest first: pyoxigraph evaluates
+    a query without holding the GIL, so both cores work on the one store. The results
+    come back in one thread's order: the core components shape by shape, then the SPARQL
+    constraints shape by shape."""
     weights = _weights(run, shapes)
     order = sorted(range(len(shapes)), key=lambda i: -weights[i])
-    ctx = multiprocessing.get_context("fork")
-    taken = ctx.Value("i", 0)
-
-    def take() -> Iterator[int]:
-        while True:
-            with taken.get_lock():
-                n = taken.value
-                taken.value += 1
-            if n >= len(order):
-                return
-            yield order[n]
-
-    def work(send: Any) -> None:
-        send.send({i: _by_shape(run, shapes, i) for i in take()})
-
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=work, args=(send,))
-    child.start()
-    send.close()
-    try:
-        found = {i: _by_shape(run, shapes, i)
-                 for i in progress(take(), "SHACL shapes (this process's share)")}
-        try:
-            found.update(receive.recv())
-        except EOFError:
-            raise RunError("SHACL: the second process stopped before it finished") from None
-    except BaseException:
-        child.terminate()
-        raise
-    finally:
-        child.join()
+    with ThreadPoolExecutor(2) as pool:
+        done = pool.map(lambda i: (i, _by_shape(run, shapes, i)), order)
+        found = dict(progress(done, "SHACL shapes (2 threads)", total=len(order)))
     ordered = [found[i] for i in range(len(shapes))]
     return [r for core, _ in ordered for r in core] + [r for _, sp in ordered for r in sp]
 

@@ -28,7 +28,7 @@ from .resources import KINDS_HINT, resource_dir
 from .schemas import value_kind
 from .vocab import Vocabulary
 
-__all__ = ["Checked", "check", "load_dataset"]
+__all__ = ["Checked", "check", "check_records", "add_shacl", "load_dataset"]
 
 
 @dataclass
@@ -285,17 +285,31 @@ def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | N
 def check(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
           engine: str = "fast") -> Checked:
     """Run every layer on the data folder `root` (SHACL with `engine`: fast or pyshacl)."""
-    from .shacl import shacl_check
-
     voc = voc or Vocabulary.load()
+    checked = check_records(root, voc)
+    if shacl:
+        add_shacl(checked, voc, engine)
+    return checked
+
+
+def check_records(root: Path, voc: Vocabulary) -> Checked:
+    """Layers 1-3, and the graph compiled from the records that passed them."""
     report = Report()
     ds = load_dataset(root, voc, report)
     graph = compile_dataset(ds, voc)
     report.triples = len(graph.lines)
-    if shacl:
-        already = {(i.path, i.line) for i in report.issues}
-        for issue in shacl_check(graph, voc, engine):
-            if (issue.path, issue.line) not in already:
-                report.add(issue)
-        release_memory()
     return Checked(report, ds, graph)
+
+
+def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
+    """Layer 4 into `checked.report` (a place an earlier layer reported is not reported
+    again)."""
+    from .shacl import shacl_check
+
+    assert checked.graph is not None
+    report = checked.report
+    already = {(i.path, i.line) for i in report.issues}
+    for issue in shacl_check(checked.graph, voc, engine):
+        if (issue.path, issue.line) not in already:
+            report.add(issue)
+    release_memory()
