@@ -121,14 +121,18 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     out = tmp_path / "benchmarks.md"
     proc = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "10,20", "--runs", "1",
-         "--naive-timeout", "5", "--work", str(tmp_path / "work"), "--out", str(out)],
+         "--naive-timeout", "5", "--naive-shacl-timeout", "3", "--work", str(tmp_path / "work"),
+         "--out", str(out)],
         capture_output=True, text=True, check=False, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
     assert "| `personkg build` (validate + every export, written) <= 30 s |" in text
     assert "| export turtle |" in text and "| query sourcing |" in text
+    assert "pySHACL after 3 s" in text
+    assert "| peak memory of `personkg build` <= 1.5 GiB (all its processes together) |" in text
     import json
 
     results = json.loads((tmp_path / "work" / "results.json").read_text())
     assert results["20"]["triples"] > results["10"]["triples"] > 0
     assert results["20"]["fast"]["shacl"] > 0
+    assert results["20"]["build_peak_pss_mb"] > 10
