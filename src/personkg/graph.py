@@ -209,8 +209,7 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     terms = _Terms()
     nn = terms.iri
 
-    def add(s: str, p: str, o: str) -> None:
-        lines.append(f"{s} {p} {o}")
+    put = lines.append  # one "<s> <p> o" line a triple
 
     base = ds.base
     rank_iri = {k: nn(v) for k, v in voc.ranks.items()}
@@ -219,21 +218,22 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
              for k, p in voc.claims.items()}
     qpreds = {k: (nn(PKGPQ[q.name]), value_kind(q)) for k, q in voc.qualifiers.items()}
     seen_refs: set[str] = set()
+    ref_iris: dict[tuple, str] = {}  # many claims cite one source the same way
 
     for ent in ds.entities.values():
         s = nn(base + ent.id)
         out.locations[s[1:-1]] = Location(ent.path, ent.line, f"entity {ent.id}")
         cls = voc.classes[ent.type]
-        add(s, RDF_TYPE, nn(cls.iri))
+        put(f"{s} {RDF_TYPE} {nn(cls.iri)}")
         if cls.schema_org:
-            add(s, RDF_TYPE, nn(cls.schema_org))
-        add(s, RDFS_LABEL, terms.literal(ent.name, lang="en"))
+            put(f"{s} {RDF_TYPE} {nn(cls.schema_org)}")
+        put(f"{s} {RDFS_LABEL} {terms.literal(ent.name, lang='en')}")
         if ent.description:
-            add(s, DESCRIPTION, terms.literal(ent.description, lang="en"))
+            put(f"{s} {DESCRIPTION} {terms.literal(ent.description, lang='en')}")
         for alias in ent.aliases:
-            add(s, SKOS_ALT, terms.literal(alias, lang="en"))
+            put(f"{s} {SKOS_ALT} {terms.literal(alias, lang='en')}")
         if ent.wikidata:
-            add(s, SAME_AS, nn(WD_ENTITY + ent.wikidata))
+            put(f"{s} {SAME_AS} {nn(WD_ENTITY + ent.wikidata)}")
         best = best_claims(ent.claims)
         for i, claim in enumerate(ent.claims):
             direct, p_claim, p_stmt, kind = preds[claim.property]
@@ -242,46 +242,49 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
             out.locations.setdefault(
                 st_iri, Location(ent.path, claim.line, f"claim {claim.property} of {ent.id}"))
             value = literal_for(claim.value, kind, base, terms)
-            add(s, p_claim, st)
-            add(st, RDF_TYPE, _T_STATEMENT)
-            add(st, p_stmt, value)
-            add(st, _RANK, rank_iri[claim.rank])
+            put(f"{s} {p_claim} {st}")
+            put(f"{st} {RDF_TYPE} {_T_STATEMENT}")
+            put(f"{st} {p_stmt} {value}")
+            put(f"{st} {_RANK} {rank_iri[claim.rank]}")
             if i in best:
-                add(st, RDF_TYPE, _T_BEST)
-                add(s, direct, value)
+                put(f"{st} {RDF_TYPE} {_T_BEST}")
+                put(f"{s} {direct} {value}")
             for qk, qv in claim.qualifiers.items():
                 qp, qkind = qpreds[qk]
-                add(st, qp, literal_for(qv, qkind, base, terms))
+                put(f"{st} {qp} {literal_for(qv, qkind, base, terms)}")
             if claim.reason:
-                add(st, _REASON, terms.literal(claim.reason))
+                put(f"{st} {_REASON} {terms.literal(claim.reason)}")
             if claim.alternative:
-                add(st, _ALTERNATIVE, TRUE)
+                put(f"{st} {_ALTERNATIVE} {TRUE}")
             if claim.note:
-                add(st, _NOTE, terms.literal(claim.note))
+                put(f"{st} {_NOTE} {terms.literal(claim.note)}")
             for ref in claim.references:
-                r_iri = reference_iri(base, ref)
+                key = ref.key()
+                r_iri = ref_iris.get(key)
+                if r_iri is None:
+                    r_iri = ref_iris[key] = reference_iri(base, ref)
                 r = f"<{r_iri}>"
-                add(st, _DERIVED, r)
+                put(f"{st} {_DERIVED} {r}")
                 if r_iri in seen_refs:
                     continue
                 str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
                 seen_refs.add(r_iri)
                 out.locations[r_iri] = Location(ent.path, ref.line,
                                                 f"reference of {claim.property} of {ent.id}")
-                add(r, RDF_TYPE, _T_REFERENCE)
-                add(r, _STATED_IN, nn(base + ref.source))
+                put(f"{r} {RDF_TYPE} {_T_REFERENCE}")
+                put(f"{r} {_STATED_IN} {nn(base + ref.source)}")
                 if ref.quote:
-                    add(r, _QUOTE, terms.literal(ref.quote))
+                    put(f"{r} {_QUOTE} {terms.literal(ref.quote)}")
                 if ref.url:
-                    add(r, _REF_URL, nn(ref.url))
+                    put(f"{r} {_REF_URL} {nn(ref.url)}")
 
     src_cls = voc.classes["Source"]
     for src in ds.sources.values():
         s = nn(base + src.id)
         out.locations[s[1:-1]] = Location(src.path, src.line, f"source {src.id}")
-        add(s, RDF_TYPE, nn(src_cls.iri))
+        put(f"{s} {RDF_TYPE} {nn(src_cls.iri)}")
         if src_cls.schema_org:
-            add(s, RDF_TYPE, nn(src_cls.schema_org))
+            put(f"{s} {RDF_TYPE} {nn(src_cls.schema_org)}")
         for key, f in voc.source_fields.items():
             if key not in src.fields:
                 continue
@@ -295,9 +298,9 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
                 obj = nn(str(v))
             else:
                 obj = terms.literal(str(v))
-            add(s, p, obj)
+            put(f"{s} {p} {obj}")
         if src.wikidata:
-            add(s, SAME_AS, nn(WD_ENTITY + src.wikidata))
+            put(f"{s} {SAME_AS} {nn(WD_ENTITY + src.wikidata)}")
     # two best-rank statements with one value (an award in two years) give one truthy triple
     out.lines = out._canonical = sorted_unique(lines)
     return out
