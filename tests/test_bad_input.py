@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_process
+from personkg import parallel
 
 
 def _write(root: Path, rel: str, text: str | bytes) -> None:
@@ -123,12 +124,15 @@ def test_export_refuses_bad_data_and_writes_nothing(mini, run, tmp_path, name, e
     assert list(tmp_path.glob("*.tmp")) == []
 
 
-def test_build_with_bad_data_keeps_the_previous_output(mini, run, tmp_path):
+@pytest.mark.parametrize("min_triples", [200_000, 0], ids=["shacl-first", "shacl-in-a-thread"])
+def test_build_with_bad_data_keeps_the_previous_output(mini, run, tmp_path, monkeypatch,
+                                                       min_triples):
+    # on a large graph SHACL runs in a thread while the exports are being written
+    monkeypatch.setattr(parallel, "MIN_TRIPLES", min_triples)
     out = tmp_path / "build"
     assert run("build", "--data", str(mini), "--out", str(out)).code == 0
     before = (out / "dataset.ttl").read_bytes()
-    _replace(mini, ADA, "end: 2021-03", "end: 2015-03")
-    # only SHACL finds this, in a thread while the exports are being written
+    _replace(mini, ADA, "end: 2021-03", "end: 2015-03")  # only SHACL finds this
     result = run("build", "--data", str(mini), "--out", str(out))
     assert result.code == 1
     assert "ada-example.yaml:7: error start-after-end" in result.err

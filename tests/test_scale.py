@@ -136,3 +136,12 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     assert results["20"]["triples"] > results["10"]["triples"] > 0
     assert results["20"]["fast"]["shacl"] > 0
     assert results["20"]["build_peak_pss_mb"] > 10
+    # again, with the naive path's figures taken from that run
+    again = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "10,20", "--runs", "1",
+         "--reuse-naive", "--work", str(tmp_path / "work"), "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "figures are from the run before" in out.read_text(encoding="utf-8")
+    rerun = json.loads((tmp_path / "work" / "results.json").read_text())
+    assert rerun["20"]["naive"] == results["20"]["naive"]

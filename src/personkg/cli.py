@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from . import __version__, parallel
 from .errors import DataError, PersonkgError, RunError
 from .export import CHUNKS, EXPORTERS, EXTENSIONS
 from .load import paused_gc
@@ -212,15 +212,24 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
             writers["person.schemaorg.jsonld"] = page
 
         def fill(tmp: Path) -> None:
-            # SHACL runs in a thread while the exports are written: pyoxigraph loads the
-            # store and answers queries without holding the GIL. Until it has finished
-            # the files are only in the temporary folder, which a failure removes.
-            shacl = Background(lambda: add_shacl(result, voc))
+            # On a large graph SHACL runs in a thread while the exports are written:
+            # pyoxigraph loads the store and answers queries without holding the GIL.
+            # (On a small one its many short queries would each wait for the GIL.) Until
+            # it has finished the files are only in the temporary folder, which a
+            # failure removes.
+            shacl = None
+            if len(graph.lines) >= parallel.MIN_TRIPLES:
+                shacl = Background(lambda: add_shacl(result, voc))
+            else:
+                add_shacl(result, voc)
+                if not result.report.conforms():
+                    _fail(result)
             for name in progress(list(writers), "writing exports"):
                 write_chunks(tmp / name, writers[name]())
-            shacl.join()
-            if not result.report.conforms():
-                _fail(result)
+            if shacl is not None:
+                shacl.join()
+                if not result.report.conforms():
+                    _fail(result)
             write_chunks(tmp / "validation.json", [render_json(result.report)])
 
         write_dir(out_dir, fill)
