@@ -414,7 +414,8 @@ def main() -> None:
               f"{results[str(n)]['build_peak_rss_mb']:.0f} MB largest process, "
               f"{sampled['peak_pss_mb']:.0f} MB all processes", file=sys.stderr)
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-    text = (f"Measured with `make bench` ({machine}; medians of {args.runs} runs of personkg "
+    how = "`bench.py --reuse-naive`" if args.reuse_naive else "`make bench`"
+    text = (f"Measured with {how} ({machine}; medians of {args.runs} runs of personkg "
             f"and {args.naive_runs} of the naive path, naive steps stopped after "
             f"{args.naive_timeout:.0f} s, pySHACL after {LIMITS['shacl']:.0f} s"
             + ("; the naive path's figures are from the run before, on the same datasets"
