@@ -77,4 +77,3 @@ def _joined(pieces: list) -> bytes:
     if pieces and isinstance(pieces[0], bytes):
         return b"".join(pieces)
     return "".join(pieces).encode("utf-8")
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-__all__ = ["can_fork", "MIN_FILES", "MIN_TRIPLES"]
+__all__ = ["can_fork", "two_cores", "MIN_FILES", "MIN_TRIPLES"]
 
 #: Record files from which a second process reads half of them.
 MIN_FILES = 2000
@@ -21,5 +21,9 @@ MIN_FILES = 2000
 MIN_TRIPLES = 200_000
 
 
+def two_cores() -> bool:
+    return (os.cpu_count() or 1) >= 2
+
+
 def can_fork() -> bool:
-    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    return two_cores() and "fork" in multiprocessing.get_all_start_methods()

@@ -23,7 +23,6 @@ severity, message.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import weakref
 from collections.abc import Callable
@@ -519,7 +518,7 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
     run = Run(store or data_store(graph, voc))
-    if len(graph.lines) < parallel.MIN_TRIPLES or (os.cpu_count() or 1) < 2:
+    if len(graph.lines) < parallel.MIN_TRIPLES or not parallel.two_cores():
         return (_core_results(run, shapes, "SHACL core constraints")
                 + _sparql_results(run, shapes, "SHACL SPARQL constraints"))
     return _in_two_threads(run, shapes)
@@ -612,7 +611,7 @@ def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
 def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
     """SHACL results as issues at the record file and line they come from."""
     run = Run(data_store(graph, voc))
-    release_memory()  # what loading the store freed, before a second process is forked
+    release_memory()  # what loading the store freed
     issues = []
     for r in shacl_results(graph, voc, engine, store=run.store):
         focus, value = r["focus"], r["value"]
