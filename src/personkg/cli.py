@@ -214,9 +214,9 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
         def fill(tmp: Path) -> None:
             # On a large graph SHACL runs in a thread while the exports are written:
             # pyoxigraph loads the store and answers queries without holding the GIL.
-            # (On a small one its many short queries would each wait for the GIL.) Until
-            # it has finished the files are only in the temporary folder, which a
-            # failure removes.
+            # Until it has finished the files are only in the temporary folder, which a
+            # failure removes. On a small graph SHACL runs first, and a failure stops
+            # before any export is written.
             shacl = None
             if len(graph.lines) >= parallel.MIN_TRIPLES:
                 shacl = Background(lambda: add_shacl(result, voc))
