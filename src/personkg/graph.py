@@ -106,7 +106,7 @@ class CompiledGraph:
         return self._triples
 
     def text(self) -> str:
-        """The graph as N-Triples, in compile order."""
+        """The graph as N-Triples, in the order of `lines`."""
         return "".join(f"{line} .\n" for line in self.lines)
 
     def chunks(self, size: int = 200_000) -> Iterator[bytes]:
@@ -217,8 +217,7 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     preds = {k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), value_kind(p))
              for k, p in voc.claims.items()}
     qpreds = {k: (nn(PKGPQ[q.name]), value_kind(q)) for k, q in voc.qualifiers.items()}
-    seen_refs: set[str] = set()
-    ref_iris: dict[tuple, str] = {}  # many claims cite one source the same way
+    ref_iris: dict[tuple, str] = {}  # a reference's content -> its IRI, once each
 
     for ent in ds.entities.values():
         s = nn(base + ent.id)
@@ -261,14 +260,12 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
             for ref in claim.references:
                 key = ref.key()
                 r_iri = ref_iris.get(key)
-                if r_iri is None:
-                    r_iri = ref_iris[key] = reference_iri(base, ref)
-                r = f"<{r_iri}>"
-                put(f"{st} {_DERIVED} {r}")
-                if r_iri in seen_refs:
+                if r_iri is not None:  # cited the same way before: its node is written
+                    put(f"{st} {_DERIVED} <{r_iri}>")
                     continue
-                str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
-                seen_refs.add(r_iri)
+                r_iri = ref_iris[key] = reference_iri(base, ref)
+                r = str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
+                put(f"{st} {_DERIVED} {r}")
                 out.locations[r_iri] = Location(ent.path, ref.line,
                                                 f"reference of {claim.property} of {ent.id}")
                 put(f"{r} {RDF_TYPE} {_T_REFERENCE}")

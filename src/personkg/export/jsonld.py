@@ -74,16 +74,10 @@ def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
         keys = _Memo(lambda p: c.iri(p[1:-1]).strip("<>"))
         type_lists: dict[tuple[str, ...], list[str]] = {}
         # IRIs and typed literals (the terms ending in ">") repeat: one value object each
-        seen: dict[str, object] = {}
-        known = seen.get
+        repeated = _Memo(lambda o: _value(c, o))
 
         def value(o: str) -> object:
-            if o[-1] != ">":
-                return _value(c, o)
-            v = known(o)
-            if v is None:
-                v = seen[o] = _value(c, o)
-            return v
+            return _value(c, o) if o[-1] != ">" else repeated[o]
 
         head = orjson.dumps({"@context": ctx}, option=_INDENT)
         if not graph.canonical():

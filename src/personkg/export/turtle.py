@@ -127,8 +127,7 @@ def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
         name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
         rank = _Memo(lambda p: (p != _TYPE_NT, name[p])).__getitem__
         # only IRIs and typed literals end with ">" and change; they repeat: remember them
-        seen: dict[str, str] = {}
-        known, term = seen.get, c.nt
+        repeated = _Memo(c.nt)
         yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
         for s, preds in subjects(graph):
             parts = []
@@ -137,9 +136,8 @@ def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
                 if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
                     objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
                 parts.append(name[p] + " " + ", ".join(
-                    [o if o[-1] != ">" else known(o) or seen.setdefault(o, term(o))
-                     for o in objs]))
-            yield f"\n{known(s) or term(s)}\n    " + " ;\n    ".join(parts) + " .\n"
+                    [o if o[-1] != ">" else repeated[o] for o in objs]))
+            yield f"\n{repeated[s]}\n    " + " ;\n    ".join(parts) + " .\n"
 
 
 def ntriples_chunks(graph: CompiledGraph) -> Iterator[str]:
