@@ -76,8 +76,19 @@ class DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+_STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq", "merge"))
+_Scalar, _Mapping, _Sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    pass
+    # True when the text has no anchor, so no node is reached twice: then the mappings
+    # and sequences below the top are built by direct calls, without the general
+    # constructor's bookkeeping for shared and recursive nodes
+    direct = False
+    merges = True  # False when the text has no merge key (`<<`)
+
+
+_ANCHOR = re.compile(r"&\S")  # an anchor is & and its name; `R & D` is no anchor
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -91,24 +102,61 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+    merged = 0
+    if loader.merges:
+        own = sum(1 for k, _ in node.value if k.tag != _MERGE)
+        loader.flatten_mapping(node)  # the pairs of `<<: *base` come first, then its own
+        merged = len(node.value) - own
+    else:
+        loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
+    key_lines = out.key_lines
+    construct = loader.construct_object
+    direct = loader.direct
+    from_merge: set[Any] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
+        # a plain string is its own value: most nodes, so they skip the general
+        # constructor (which gives the same string)
+        if key_node.tag == _STR and type(key_node) is _Scalar:
+            key = key_node.value
+        else:
+            key = construct(key_node, deep=True)
+        if key in out:  # a key given twice is an error; a merged one may be given again
+            if key not in from_merge:
+                raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            if i >= merged:
+                from_merge.discard(key)
+        if i < merged:
+            from_merge.add(key)
+        if value_node.tag == _STR and type(value_node) is _Scalar:
+            out[key] = value_node.value
+        elif direct and value_node.tag == _MAP and type(value_node) is _Mapping:
+            out[key] = _construct_mapping(loader, value_node)
+        elif direct and value_node.tag == _SEQ and type(value_node) is _Sequence:
+            out[key] = _construct_sequence(loader, value_node)
+        else:
+            out[key] = construct(value_node, deep=True)
+        key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
 def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
     out = LineList()
     out.line = node.start_mark.line + 1
+    append, lines = out.append, out.item_lines.append
+    construct = loader.construct_object
+    direct = loader.direct
     for child in node.value:
-        out.append(loader.construct_object(child, deep=True))
-        out.item_lines.append(child.start_mark.line + 1)
+        if child.tag == _STR and type(child) is _Scalar:
+            append(child.value)
+        elif direct and child.tag == _MAP and type(child) is _Mapping:
+            append(_construct_mapping(loader, child))
+        elif direct and child.tag == _SEQ and type(child) is _Sequence:
+            append(_construct_sequence(loader, child))
+        else:
+            append(construct(child, deep=True))
+        lines(child.start_mark.line + 1)
     return out
 
 
@@ -145,7 +193,13 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
         return LoadProblem(path, line, "not-utf8",
                            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded")
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        loader = _Loader(text)
+        loader.direct = not _ANCHOR.search(text)
+        loader.merges = "<<" in text or "merge" in text
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
