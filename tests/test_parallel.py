@@ -67,6 +67,31 @@ def test_an_unreadable_file_in_the_second_process_is_one_error(data, monkeypatch
         load.load_dir(data, Vocabulary.load().kinds())
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: records are read in one process")
+def test_two_processes_build_the_dataset_and_report_of_one(voc, tmp_path, monkeypatch):
+    # the second process also checks its records against the schema and builds their
+    # model (with each claim's content hash): the same dataset, the same problems
+    from test_scale import generate
+
+    from personkg.report import Report
+    from personkg.validate import load_dataset
+
+    root = generate(tmp_path / "data", 60, 0.5, seed=3)
+    (root / "people" / "zzz-bad.yaml").write_text("id: zzz-bad\ntype: Person\nname: 1\n")
+    got = []
+    for parallel_min in (10**9, 1):
+        monkeypatch.setattr(parallel, "MIN_FILES", parallel_min)
+        report = Report()
+        ds = load_dataset(root, voc, report)
+        hashes = [c.content_hash for e in ds.entities.values() for c in e.claims]
+        got.append((ds.entities, ds.sources, hashes, report.issues))
+    assert got[0][2] and all(got[0][2])  # every claim's hash was worked out
+    assert any(i.where().endswith("people/zzz-bad.yaml:3") and i.code == "wrong-type"
+               for i in got[0][3])  # a schema problem, at its line
+    assert list(got[1][0]) == list(got[0][0])  # entities in the same order
+    assert got[1] == got[0]
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: shapes are checked in one process")
 def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch):
     from test_scale import generate

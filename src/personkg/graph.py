@@ -23,7 +23,8 @@ from .model import Claim, Dataset, Date, Reference, Text, Value
 from .schemas import value_kind
 from .vocab import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, SCHEMA, XSD, Vocabulary
 
-__all__ = ["Location", "CompiledGraph", "compile_dataset", "statement_iri", "reference_iri"]
+__all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
+           "reference_iri"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -151,16 +152,21 @@ def _plain(v: Value) -> object:
     return v if isinstance(v, int) else str(v)
 
 
-def statement_iri(base: str, entity_id: str, claim: Claim) -> str:
-    """`<base><entity>-<property>-<hash of value and qualifiers>`."""
-    # worked out once per claim: the reference check and the compiler both need it, and
-    # a claim is not changed after it is read
+def content_hash(claim: Claim) -> str:
+    """The hash of a claim's value and qualifiers, worked out once per claim: the
+    reference check and the compiler both need it, and a claim is not changed after it
+    is read."""
     h = claim.content_hash
     if h is None:
         h = claim.content_hash = _digest(
             [_plain(claim.value), sorted((k, _plain(v)) for k, v in claim.qualifiers.items())],
             10)
-    return f"{base}{entity_id}-{claim.property.replace('_', '-')}-{h}"
+    return h
+
+
+def statement_iri(base: str, entity_id: str, claim: Claim) -> str:
+    """`<base><entity>-<property>-<hash of value and qualifiers>`."""
+    return f"{base}{entity_id}-{claim.property.replace('_', '-')}-{content_hash(claim)}"
 
 
 def reference_iri(base: str, ref: Reference) -> str:

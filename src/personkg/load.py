@@ -13,7 +13,7 @@ import ctypes
 import gc
 import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,6 +171,8 @@ class RawRecord:
     path: Path
     kind: str
     data: LineDict
+    # what `load_dir(prepare=...)` made of the record, in the process that read it
+    prepared: Any = None
 
 
 @dataclass
@@ -215,8 +217,13 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
     return RawRecord(path, kind, data)
 
 
-def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
-    """Every `<root>/<kind>/*.yaml` file, sorted by path for stable output."""
+Prepare = Callable[[RawRecord], None]
+
+
+def load_dir(root: Path, kinds: list[str],
+             prepare: Prepare | None = None) -> list[RawRecord | LoadProblem]:
+    """Every `<root>/<kind>/*.yaml` file, sorted by path for stable output. `prepare` is
+    called on each record in the process that read it (it may set `record.prepared`)."""
     if not root.exists():
         raise RunError(f"{root}: data directory does not exist")
     if not root.is_dir():
@@ -227,29 +234,34 @@ def load_dir(root: Path, kinds: list[str]) -> list[RawRecord | LoadProblem]:
         if folder.is_dir():
             found += [(path, kind) for path in sorted(folder.iterdir())
                       if path.suffix in (".yaml", ".yml")]
-    return _load_all(found)
+    return _load_all(found, prepare)
 
 
-def _load_all(found: list[tuple[Path, str]]) -> list[RawRecord | LoadProblem]:
+def _load_all(found: list[tuple[Path, str]],
+              prepare: Prepare | None = None) -> list[RawRecord | LoadProblem]:
     if len(found) < parallel.MIN_FILES or not parallel.can_fork():
-        return _load_many(found, "reading records")
+        return _load_many(found, prepare, "reading records")
     half = len(found) // 2
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        later = pool.apply_async(_load_many, (found[half:],))
-        first = _load_many(found[:half], "reading records (1 of 2 processes)")
+        later = pool.apply_async(_load_many, (found[half:], prepare))
+        first = _load_many(found[:half], prepare, "reading records (1 of 2 processes)")
         return first + later.get()
 
 
-def _load_many(found: list[tuple[Path, str]], label: str = "") -> list[RawRecord | LoadProblem]:
+def _load_many(found: list[tuple[Path, str]], prepare: Prepare | None = None,
+               label: str = "") -> list[RawRecord | LoadProblem]:
     out: list[RawRecord | LoadProblem] = []
     for path, kind in progress(found, label) if label else found:
         if path.is_symlink() and not path.exists():
             raise RunError(f"{path}: cannot read: the link points to a missing file")
         if path.is_file():
             try:
-                out.append(load_file(path, kind))
+                item = load_file(path, kind)
             except OSError as exc:
                 raise RunError(f"{path}: cannot read: {exc.strerror}") from None
+            if prepare is not None and isinstance(item, RawRecord):
+                prepare(item)
+            out.append(item)
     return out
 
 

@@ -41,6 +41,9 @@ class Date:
     def __str__(self) -> str:
         return self.text
 
+    def __reduce__(self) -> tuple:  # (these four are pickled from the reading process:
+        return (Date, (self.text,))  # a constructor call is faster than slot state)
+
 
 def parse_date(value: Any) -> Date | None:
     """A `Date` for `2017`, `"2017-06"` or `"2017-06-12"` that exists on the calendar."""
@@ -71,6 +74,9 @@ class Text:
     def __str__(self) -> str:
         return self.text
 
+    def __reduce__(self) -> tuple:
+        return (Text, (self.text, self.lang))
+
 
 Value = str | int | Date | Text
 
@@ -84,6 +90,9 @@ class Reference:
 
     def key(self) -> tuple[str, str, str]:
         return (self.source, self.quote or "", self.url or "")
+
+    def __reduce__(self) -> tuple:
+        return (Reference, (self.source, self.quote, self.url, self.line))
 
 
 @dataclass(slots=True)
@@ -99,6 +108,11 @@ class Claim:
     line: int = 0
     #: the hash of value and qualifiers in its statement IRI, worked out once
     content_hash: str | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple:
+        return (Claim, (self.property, self.value, self.qualifiers, self.rank, self.reason,
+                        self.alternative, self.note, self.references, self.line,
+                        self.content_hash))
 
 
 @dataclass

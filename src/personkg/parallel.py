@@ -1,7 +1,8 @@
 """When work is shared between two cores, on a large dataset:
 
-- YAML parsing holds the GIL, so a forked process reads half the record files (forked
-  before any thread is started; the records come back pickled);
+- YAML parsing holds the GIL, so a forked process reads half the record files,
+  checks them and builds their model (forked before any thread is started; what it
+  made comes back pickled);
 - pyoxigraph loads a store and evaluates queries without holding the GIL, so threads
   share the rest: SHACL checks its shapes in two threads on one store, and `build`
   writes the exports while SHACL runs in a thread.

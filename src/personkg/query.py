@@ -212,20 +212,25 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 def _table(solutions: ox.QuerySolutions) -> str:
     c = Compactor(PREFIXES)
+    iri = c.iri
     names = [v.value for v in solutions.variables]
     rows = []
-    for sol in solutions:
+    for sol in solutions:  # (a solution iterates its values in the order of `names`)
         row = []
-        for name in names:
-            term = sol[name]
+        for term in sol:
             if term is None:
                 row.append("")
-            elif isinstance(term, ox.Literal):
+            elif type(term) is ox.Literal:
                 row.append(term.value)
+            elif type(term) is ox.NamedNode:
+                row.append(iri(term.value))
             else:
                 row.append(c.term(term))
         rows.append(row)
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = lambda cells: "  ".join(x.ljust(w) for x, w in zip(cells, widths, strict=True))  # noqa: E731
-    out = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    return "\n".join(x.rstrip() for x in out) + f"\n({len(rows)} row{'s' * (len(rows) != 1)})\n"
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join([x.ljust(w) for x, w in zip(cells, widths, strict=True)]).rstrip()
+
+    out = [line(names), line(["-" * w for w in widths]), *map(line, rows)]
+    return "\n".join(out) + f"\n({len(rows)} row{'s' * (len(rows) != 1)})\n"

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
 from .errors import RunError
-from .graph import CompiledGraph, compile_dataset, statement_iri
+from .graph import CompiledGraph, compile_dataset, content_hash, statement_iri
 from .load import LineDict, LoadProblem, RawRecord, line_of, load_dir, paused_gc, release_memory
-from .model import Dataset, entity_from_raw, parse_date, source_from_raw
+from .model import Dataset, Source, entity_from_raw, parse_date, source_from_raw
 from .progress import progress
 from .report import Issue, Report
 from .resources import KINDS_HINT, resource_dir
@@ -167,6 +167,27 @@ def _schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
     return out
 
 
+def _prepare(shapes_dir: Path, value_kinds: dict[str, str], qualifier_kinds: dict[str, str],
+             rec: RawRecord) -> None:
+    """Layer 2 and the model of one record, done by the process that read it (see
+    `load_dir`): `rec.prepared` is the list of schema problems, or the Source or Entity
+    (its claims' content hashes worked out). A valid record then keeps only its id: the
+    rest is in the model, and is not copied between processes twice."""
+    problems = _schema_check(rec, shapes_dir)
+    if problems:
+        rec.prepared = problems
+        return
+    if rec.kind == "sources":
+        rec.prepared = source_from_raw(rec)
+    else:
+        ent = rec.prepared = entity_from_raw(rec, value_kinds, qualifier_kinds)
+        for claim in ent.claims:
+            content_hash(claim)
+    rid, slim = rec.data["id"], LineDict()
+    slim["id"], slim.line, slim.key_lines["id"] = rid, rec.data.line, rec.data.key_lines["id"]
+    rec.data = slim
+
+
 # --------------------------------------------------------- layer 3: references
 
 def _reference_check(ds: Dataset, broken: set[str], voc: Vocabulary) -> list[Issue]:
@@ -211,7 +232,10 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
     root = Path(root)
     shapes_dir = resource_dir("shapes")
-    items = load_dir(root, voc.kinds())
+    value_kinds = {k: value_kind(p) for k, p in voc.claims.items()}
+    qualifier_kinds = {k: value_kind(p) for k, p in voc.qualifiers.items()}
+    prepare = partial(_prepare, shapes_dir, value_kinds, qualifier_kinds)
+    items = load_dir(root, voc.kinds(), prepare)
     if not items:
         raise RunError(f"{root}: no records found (expected YAML files in subfolders "
                        f"{KINDS_HINT})")
@@ -222,8 +246,6 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         if meta:
             ds.metadata = dict(meta)
             ds.base = str(meta.get("base", ds.base))
-    value_kinds = {k: value_kind(p) for k, p in voc.claims.items()}
-    qualifier_kinds = {k: value_kind(p) for k, p in voc.qualifiers.items()}
     owner: dict[str, Path] = {}
     broken: set[str] = set()
     # Records whose id matches their file name claim their id first, so a copy under
@@ -250,18 +272,15 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
                                     layer="references"))
                 continue
             owner[rid] = item.path
-        problems = _schema_check(item, shapes_dir)
-        if problems:
-            report.extend(problems)
+        done = item.prepared
+        if isinstance(done, list):  # the schema check's problems
+            report.extend(done)
             if isinstance(rid, str):
                 broken.add(rid)
-            continue
-        if item.kind == "sources":
-            src = source_from_raw(item)
-            ds.sources[src.id] = src
+        elif isinstance(done, Source):
+            ds.sources[done.id] = done
         else:
-            ent = entity_from_raw(item, value_kinds, qualifier_kinds)
-            ds.entities[ent.id] = ent
+            ds.entities[done.id] = done
     report.extend(_reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
     return ds
 
