@@ -41,8 +41,10 @@ class Date:
     def __str__(self) -> str:
         return self.text
 
-    def __reduce__(self) -> tuple:  # (these four are pickled from the reading process:
-        return (Date, (self.text,))  # a constructor call is faster than slot state)
+    # Date, Text, Reference and Claim come back pickled from a second reading process
+    # (see load.load_dir): a constructor call unpickles faster than slot state
+    def __reduce__(self) -> tuple:
+        return (Date, (self.text,))
 
 
 def parse_date(value: Any) -> Date | None:
