@@ -282,6 +282,8 @@ LIMITS: dict[str, float] = {}
 
 def _limit(stage: str, timeout: float) -> float:
     return LIMITS.get(stage, timeout)
+
+
 GIB = 1024
 
 

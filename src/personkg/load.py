@@ -102,18 +102,13 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
-    merged = 0
-    if loader.merges:
-        own = sum(1 for k, _ in node.value if k.tag != _MERGE)
-        loader.flatten_mapping(node)  # the pairs of `<<: *base` come first, then its own
-        merged = len(node.value) - own
-    else:
-        loader.flatten_mapping(node)
+    own = sum(1 for k, _ in node.value if k.tag != _MERGE) if loader.merges else len(node.value)
+    loader.flatten_mapping(node)  # the pairs of `<<: *base` come first, then its own
+    merged = len(node.value) - own
     out = LineDict()
     out.line = node.start_mark.line + 1
     key_lines = out.key_lines
     construct = loader.construct_object
-    direct = loader.direct
     from_merge: set[Any] = set()
     for i, (key_node, value_node) in enumerate(node.value):
         # a plain string is its own value: most nodes, so they skip the general
@@ -131,12 +126,8 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
             from_merge.add(key)
         if value_node.tag == _STR and type(value_node) is _Scalar:
             out[key] = value_node.value
-        elif direct and value_node.tag == _MAP and type(value_node) is _Mapping:
-            out[key] = _construct_mapping(loader, value_node)
-        elif direct and value_node.tag == _SEQ and type(value_node) is _Sequence:
-            out[key] = _construct_sequence(loader, value_node)
         else:
-            out[key] = construct(value_node, deep=True)
+            out[key] = _child(loader, value_node)
         key_lines[key] = key_node.start_mark.line + 1
     return out
 
@@ -145,19 +136,23 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Lin
     out = LineList()
     out.line = node.start_mark.line + 1
     append, lines = out.append, out.item_lines.append
-    construct = loader.construct_object
-    direct = loader.direct
     for child in node.value:
         if child.tag == _STR and type(child) is _Scalar:
             append(child.value)
-        elif direct and child.tag == _MAP and type(child) is _Mapping:
-            append(_construct_mapping(loader, child))
-        elif direct and child.tag == _SEQ and type(child) is _Sequence:
-            append(_construct_sequence(loader, child))
         else:
-            append(construct(child, deep=True))
+            append(_child(loader, child))
         lines(child.start_mark.line + 1)
     return out
+
+
+def _child(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """The value of a node below the top that is not a plain string."""
+    if loader.direct:
+        if node.tag == _MAP and type(node) is _Mapping:
+            return _construct_mapping(loader, node)
+        if node.tag == _SEQ and type(node) is _Sequence:
+            return _construct_sequence(loader, node)
+    return loader.construct_object(node, deep=True)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)

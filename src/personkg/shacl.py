@@ -500,9 +500,7 @@ def _ontology_text(voc: Vocabulary) -> str:
 def data_store(graph: CompiledGraph, voc: Vocabulary) -> ox.Store:
     """The data graph SHACL sees: the compiled graph and the ontology, as pySHACL's
     ont_graph."""
-    store = ox.Store()
-    for chunk in graph.chunks():
-        store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+    store = graph.store()
     store.bulk_load(_ontology_text(voc).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
