@@ -95,14 +95,14 @@ def _queries(data: Path) -> dict[str, str]:
 
 
 def worker_fast(data: Path) -> dict:
-    from personkg.export import EXPORTERS
+    from personkg.checks.report import Report
+    from personkg.checks.shacl import shacl_check
+    from personkg.compile import compile_dataset
+    from personkg.export import FORMATS, GRAPH_FORMATS, Compiled
     from personkg.export.quickstatements import quickstatements, to_csv, to_v1
     from personkg.export.schemaorg import default_entity, profile_page
-    from personkg.graph import compile_dataset
+    from personkg.pipeline import load_dataset
     from personkg.query import run_query
-    from personkg.report import Report
-    from personkg.shacl import shacl_check
-    from personkg.validate import load_dataset
     from personkg.vocab import Vocabulary
 
     out: dict = {}
@@ -112,8 +112,9 @@ def worker_fast(data: Path) -> dict:
     out["triples"] = len(graph.lines)
     issues = _timed(out, "shacl", lambda: shacl_check(graph, voc))
     out["shacl_issues"] = len(issues)
-    for fmt, exporter in EXPORTERS.items():
-        _timed(out, f"export {fmt}", lambda f=exporter: f(graph, voc))
+    compiled = Compiled(ds, graph, voc)
+    for fmt in GRAPH_FORMATS:
+        _timed(out, f"export {fmt}", lambda f=FORMATS[fmt]: f.text(compiled))
     _timed(out, "export quickstatements", lambda: to_v1(quickstatements(ds, voc, True)))
     _timed(out, "export qs-csv", lambda: to_csv(quickstatements(ds, voc)))
     _timed(out, "export schemaorg",
@@ -128,10 +129,10 @@ def worker_naive(data: Path, timeout: float, shacl_timeout: float) -> dict:
     from pyshacl import validate
     from rdflib import Graph
 
-    from personkg.graph import compile_dataset
-    from personkg.report import Report
+    from personkg.checks.report import Report
+    from personkg.compile import compile_dataset
+    from personkg.pipeline import load_dataset
     from personkg.resources import resource_dir
-    from personkg.validate import load_dataset
     from personkg.vocab import Vocabulary
 
     out: dict = {}

@@ -12,11 +12,11 @@ import argparse
 import time
 from pathlib import Path
 
-from personkg.graph import compile_dataset
-from personkg.report import Report
+from personkg.checks.report import Report
+from personkg.checks.shacl import shacl_check
+from personkg.compile import compile_dataset
+from personkg.pipeline import load_dataset
 from personkg.resources import default_data_dir
-from personkg.shacl import shacl_check
-from personkg.validate import load_dataset
 from personkg.vocab import Vocabulary
 
 

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Namespace
 
 from conftest import REPO
-from personkg.schemas import generated_files, record_schemas
+from personkg.generate import generated_files, record_schemas
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 PKGSH = Namespace("https://w3id.org/personkg/shapes#")

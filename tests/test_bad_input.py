@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_process
-from personkg import parallel
+from personkg import runtime
 
 
 def _write(root: Path, rel: str, text: str | bytes) -> None:
@@ -128,7 +128,7 @@ def test_export_refuses_bad_data_and_writes_nothing(mini, run, tmp_path, name, e
 def test_build_with_bad_data_keeps_the_previous_output(mini, run, tmp_path, monkeypatch,
                                                        min_triples):
     # on a large graph SHACL runs in a thread while the exports are being written
-    monkeypatch.setattr(parallel, "MIN_TRIPLES", min_triples)
+    monkeypatch.setattr(runtime, "MIN_TRIPLES", min_triples)
     out = tmp_path / "build"
     assert run("build", "--data", str(mini), "--out", str(out)).code == 0
     before = (out / "dataset.ttl").read_bytes()

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from personkg.compile import statement_iri
 from personkg.export.turtle import to_turtle
-from personkg.graph import statement_iri
 from personkg.model import Claim, Date, parse_date
-from personkg.validate import check
+from personkg.pipeline import check_dataset as check
 from personkg.vocab import Vocabulary
 
 CASES = Path(__file__).resolve().parent / "cases"

@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from conftest import REPO
-from personkg.graph import best_claims
+from personkg.compile import best_claims
 from personkg.model import Date, Entity, Text
-from personkg.validate import check
+from personkg.pipeline import check_dataset as check
 
 DATA = REPO / "data"
 SUBJECT = "jan-leike"

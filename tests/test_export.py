@@ -9,17 +9,27 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from conftest import REPO, run_process
-from personkg.export import EXPORTERS
-from personkg.validate import check
+from personkg.export import FORMATS, GRAPH_FORMATS, Compiled
+from personkg.pipeline import check_dataset as check
 
 DATA = REPO / "data"
 
 
 @pytest.fixture(scope="module")
-def compiled(voc):
+def checked(voc):
     result = check(DATA, voc, shacl=False)
     assert result.report.conforms(), result.report.sorted()
-    return result.graph
+    return result
+
+
+@pytest.fixture(scope="module")
+def compiled(checked):
+    return checked.graph
+
+
+def export(fmt, graph, checked, voc):
+    """The text of a graph format for `graph`."""
+    return FORMATS[fmt].text(Compiled(checked.dataset, graph, voc))
 
 
 def test_turtle_is_byte_identical_across_processes(tmp_path):
@@ -31,26 +41,26 @@ def test_turtle_is_byte_identical_across_processes(tmp_path):
     assert a.stat().st_size > 1000
 
 
-def test_record_order_does_not_change_output(compiled, voc):
-    from personkg.graph import CompiledGraph
+def test_record_order_does_not_change_output(compiled, checked, voc):
+    from personkg.compile import CompiledGraph
 
     shuffled = CompiledGraph(list(reversed(compiled.lines)), compiled.locations)
-    for fmt, exporter in EXPORTERS.items():
-        assert exporter(shuffled, voc) == exporter(compiled, voc), fmt
+    for fmt in GRAPH_FORMATS:
+        assert export(fmt, shuffled, checked, voc) == export(fmt, compiled, checked, voc), fmt
 
 
 @pytest.mark.parametrize("fmt,rdflib_format", [("turtle", "turtle"), ("ntriples", "nt"),
                                                ("jsonld", "json-ld")])
-def test_export_parses_back_to_the_compiled_graph(compiled, voc, fmt, rdflib_format):
+def test_export_parses_back_to_the_compiled_graph(compiled, checked, voc, fmt, rdflib_format):
     reference = Graph().parse(data=compiled.ntriples(), format="nt")
-    text = EXPORTERS[fmt](compiled, voc)
+    text = export(fmt, compiled, checked, voc)
     parsed = Graph().parse(data=text, format=rdflib_format)
     assert len(parsed) == len(reference)
     assert isomorphic(parsed, reference)
 
 
-def test_jsonld_context_is_inline_and_uses_the_project_prefixes(compiled, voc):
-    doc = json.loads(EXPORTERS["jsonld"](compiled, voc))
+def test_jsonld_context_is_inline_and_uses_the_project_prefixes(compiled, checked, voc):
+    doc = json.loads(export("jsonld", compiled, checked, voc))
     ctx = doc["@context"]
     assert isinstance(ctx, dict)  # nothing remote to fetch
     assert ctx["pkgd"] == "https://w3id.org/personkg/prop/direct/"
@@ -59,8 +69,8 @@ def test_jsonld_context_is_inline_and_uses_the_project_prefixes(compiled, voc):
     assert "Person" in person["@type"]
 
 
-def test_every_statement_has_a_reference(compiled):
-    g = Graph().parse(data=EXPORTERS["turtle"](compiled, None), format="turtle")
+def test_every_statement_has_a_reference(compiled, checked, voc):
+    g = Graph().parse(data=export("turtle", compiled, checked, voc), format="turtle")
     rows = list(g.query("""
         PREFIX pkg: <https://w3id.org/personkg/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -12,9 +12,9 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
-from personkg.graph import best_claims
+from personkg.compile import best_claims
+from personkg.pipeline import check_dataset as check
 from personkg.query import named_queries
-from personkg.validate import check
 
 DATA = str(REPO / "data")
 

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from personkg import load, parallel
+from personkg import load, runtime
 from personkg.errors import RunError
 from personkg.load import LineDict, LineList, LoadProblem
 from personkg.resources import resource_dir
@@ -28,7 +28,7 @@ def _shape(node):
 
 
 def _loaded(root, kinds, monkeypatch, parallel_min):
-    monkeypatch.setattr(parallel, "MIN_FILES", parallel_min)
+    monkeypatch.setattr(runtime, "MIN_FILES", parallel_min)
     out = []
     for item in load.load_dir(root, kinds):
         if isinstance(item, LoadProblem):
@@ -61,7 +61,7 @@ def test_two_processes_read_what_one_reads(data, monkeypatch):
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: records are read in one process")
 def test_an_unreadable_file_in_the_second_process_is_one_error(data, monkeypatch):
     (data / "works" / "zzz-link.yaml").symlink_to(data / "missing.yaml")
-    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(runtime, "MIN_FILES", 1)
     with pytest.raises(RunError, match=r"zzz-link\.yaml: cannot read: the link points to a "
                                        r"missing file"):
         load.load_dir(data, Vocabulary.load().kinds())
@@ -73,14 +73,14 @@ def test_two_processes_build_the_dataset_and_report_of_one(voc, tmp_path, monkey
     # model (with each claim's content hash): the same dataset, the same problems
     from test_scale import generate
 
-    from personkg.report import Report
-    from personkg.validate import load_dataset
+    from personkg.checks.report import Report
+    from personkg.pipeline import load_dataset
 
     root = generate(tmp_path / "data", 60, 0.5, seed=3)
     (root / "people" / "zzz-bad.yaml").write_text("id: zzz-bad\ntype: Person\nname: 1\n")
     got = []
     for parallel_min in (10**9, 1):
-        monkeypatch.setattr(parallel, "MIN_FILES", parallel_min)
+        monkeypatch.setattr(runtime, "MIN_FILES", parallel_min)
         report = Report()
         ds = load_dataset(root, voc, report)
         hashes = [c.content_hash for e in ds.entities.values() for c in e.claims]
@@ -96,23 +96,23 @@ def test_two_processes_build_the_dataset_and_report_of_one(voc, tmp_path, monkey
 def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch):
     from test_scale import generate
 
-    from personkg import shacl
-    from personkg.graph import compile_dataset
-    from personkg.report import Report
-    from personkg.validate import load_dataset
+    from personkg.checks import shacl
+    from personkg.checks.report import Report
+    from personkg.compile import compile_dataset
+    from personkg.pipeline import load_dataset
 
     root = generate(tmp_path / "data", 40, 0.5, seed=5)
     graph = compile_dataset(load_dataset(root, voc, Report()), voc)
-    monkeypatch.setattr(parallel, "MIN_TRIPLES", 10**9)
+    monkeypatch.setattr(runtime, "MIN_TRIPLES", 10**9)
     one = shacl.shacl_results(graph, voc)
-    monkeypatch.setattr(parallel, "MIN_TRIPLES", 0)
+    monkeypatch.setattr(runtime, "MIN_TRIPLES", 0)
     two = shacl.shacl_results(graph, voc)
     assert len({r["code"] for r in one}) >= 5
     assert two == one  # the same results in the same order
 
 
 def test_a_background_failure_is_raised_by_join():
-    from personkg.cli import Background
+    from personkg.runtime import Background
 
     def fail():
         raise RunError("the store could not be loaded")

@@ -12,7 +12,7 @@ from qs_grammar import parse_csv, parse_v1
 from conftest import CASES, REPO, run_process
 from personkg.export.quickstatements import Unfit, _value
 from personkg.model import Date, Text
-from personkg.validate import check
+from personkg.pipeline import check_dataset as check
 
 CASE = CASES / "quickstatements"
 

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
-from personkg.graph import best_claims
-from personkg.validate import check
+from personkg.compile import best_claims
+from personkg.pipeline import check_dataset as check
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def embedded():
 
 @pytest.fixture(scope="module")
 def report_json(embedded):
-    from personkg.datareport import collect
+    from personkg.stats import collect
     from personkg.vocab import Vocabulary
 
     return json.loads(collect(embedded.graph.store(), Vocabulary.load()).to_json())

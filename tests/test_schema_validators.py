@@ -8,9 +8,9 @@ import pytest
 from test_bad_input import CASES
 
 from conftest import REPO
+from personkg.checks.records import _fast_validator, _validator
 from personkg.load import RawRecord, load_dir
 from personkg.resources import resource_dir
-from personkg.validate import _fast_validator, _validator
 
 
 def _verdicts(root, voc):

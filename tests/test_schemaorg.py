@@ -89,7 +89,7 @@ def test_the_export_reads_as_rdf_offline_with_ordered_authors(page):
 
 
 def test_a_payload_outside_the_json_schema_is_refused(page):
-    from personkg.cli import _check_schemaorg
+    from personkg.export.schemaorg import check_page as _check_schemaorg
 
     bad = json.loads(json.dumps(page))
     bad["mainEntity"]["worksFor"][0]["startDate"] = "May 2016"

@@ -6,10 +6,10 @@ import pytest
 from test_bad_input import CASES
 
 from conftest import REPO
-from personkg.graph import compile_dataset
-from personkg.report import Report
-from personkg.shacl import _minus_for_not_exists, shacl_check, shacl_results
-from personkg.validate import load_dataset
+from personkg.checks.report import Report
+from personkg.checks.shacl import _minus_for_not_exists, shacl_check, shacl_results
+from personkg.compile import compile_dataset
+from personkg.pipeline import load_dataset
 
 SHACL_CASES = [c for c in CASES if c[0] in {
     "end-before-start", "duplicate-series-ordinal", "single-valued-conflict",

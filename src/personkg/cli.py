@@ -4,25 +4,22 @@ library function and renders its result; `main()` maps errors to exit codes
 
 from __future__ import annotations
 
-import json
 import sys
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from . import __version__, parallel
+from . import __version__, pipeline
+from .checks.report import RENDERERS
 from .errors import DataError, PersonkgError, RunError
-from .export import CHUNKS, EXPORTERS, EXTENSIONS
-from .load import paused_gc
-from .output import write_chunks, write_dir, write_file
-from .progress import progress
+from .export import FORMATS
+from .namespaces import DEFAULT_GRAPH, DEFAULT_SITE_URL, PREFIXES, WDQS, WDQS_SCHOLARLY
+from .output import write_file
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
-from .report import RENDERERS, render_json
-from .resources import default_data_dir, resource_dir
-from .validate import Checked, add_shacl, check, check_records
+from .remote import Endpoint
+from .resources import default_data_dir
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]
@@ -39,38 +36,10 @@ def _data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
 
 
-def _checked_or_fail(data_dir: Path | None, shacl: bool) -> Checked:
-    """Validate; on errors print them and stop with exit 1 before anything is written."""
-    result = check(_data(data_dir), Vocabulary.load(), shacl=shacl)
-    if not result.report.conforms():
-        _fail(result)
-    return result
-
-
-def _fail(result: Checked) -> NoReturn:
-    sys.stderr.write(RENDERERS["text"](result.report))
-    raise DataError("the dataset does not validate; nothing was written")
-
-
-class Background:
-    """`fn()` in a thread; `join()` waits for it and raises what it raised."""
-
-    def __init__(self, fn: Callable[[], object]):
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                fn()
-            except BaseException as exc:  # noqa: BLE001 - raised again by join()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def join(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
+    """The checked and compiled dataset; `Invalid` (exit 1, nothing written) when it does
+    not conform."""
+    return pipeline.compiled(_data(data_dir), shacl=shacl)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,7 +61,7 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str) -> None
 
     Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE.
     Exit 0 when it conforms, 1 when it does not, 2 when the check could not run."""
-    result = check(_data(data_dir), Vocabulary.load(), engine=engine)
+    result = pipeline.check_dataset(_data(data_dir), Vocabulary.load(), engine=engine)
     click.echo(RENDERERS[fmt](result.report, strict), nl=False)
     if not result.report.conforms(strict):
         sys.exit(1)
@@ -101,23 +70,9 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str) -> None
 QS_FORMATS = ("quickstatements", "qs-csv")
 
 
-def _check_schemaorg(page: dict) -> None:
-    """The schema.org payload must fit shapes/schemaorg-profile.schema.json."""
-    import jsonschema
-
-    schema = json.loads((resource_dir("shapes") / "schemaorg-profile.schema.json")
-                         .read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(page), key=str)
-    if errors:
-        where = "/".join(str(p) for p in errors[0].absolute_path)
-        raise DataError(f"schema.org export does not fit its JSON Schema at {where or '/'}: "
-                        f"{errors[0].message}")
-PAGE_FORMATS = ("schemaorg",)
-
-
 @cli.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice([*EXPORTERS, *QS_FORMATS, *PAGE_FORMATS]),
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               required=True,
               help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
                    "schemaorg = a schema.org ProfilePage for one person).")
@@ -136,43 +91,35 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     """Export the compiled graph (records that fail validation stop the export).
 
     QuickStatements formats list what they leave out (and why) on standard error."""
-    result = _checked_or_fail(data_dir, shacl=False)
-    assert result.graph is not None
-    voc = Vocabulary.load()
+    if fmt not in QS_FORMATS and (create_missing or against_url):
+        raise RunError("--create-missing and --against are for the QuickStatements formats")
+    if create_missing and fmt == "qs-csv":
+        raise RunError("--create-missing needs --format quickstatements: in the CSV form "
+                       "every row with an empty qid creates a new item")
+    c = _compiled(data_dir, shacl=False)
+    c.entity, c.create_missing = entity_id, create_missing
+    if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
+                                             or c.dataset.entities[entity_id].type != "Person"):
+        raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
     if fmt in QS_FORMATS:
-        from .export.quickstatements import quickstatements, to_csv, to_v1
+        from .export.quickstatements import quickstatements
 
-        if create_missing and fmt == "qs-csv":
-            raise RunError("--create-missing needs --format quickstatements: in the CSV form "
-                           "every row with an empty qid creates a new item")
-        qs = quickstatements(result.dataset, voc, create_missing=create_missing)
+        qs = quickstatements(c.dataset, c.voc, create_missing=create_missing)
         if against_url:
-            from .export.quickstatements import against, fetch_existing
+            from .wikidata.diff import against, fetch_existing
 
-            qids = sorted({e.wikidata for e in result.dataset.entities.values() if e.wikidata})
+            qids = sorted({e.wikidata for e in c.dataset.entities.values() if e.wikidata})
             existing = fetch_existing(_endpoint(against_url, timeout, 3, None), qids)
-            qs, diff = against(qs, existing, voc)
+            qs, diff = against(qs, existing, c.voc)
             sys.stderr.write(f"against {against_url}: {diff.present} statements already there, "
                              f"{diff.references_only} get only a reference, "
                              f"{len(diff.conflicts)} conflicts (not emitted)\n")
-            for c in diff.conflicts:
-                sys.stderr.write(f"  conflict: {c}\n")
-        text = to_v1(qs) if fmt == "quickstatements" else to_csv(qs)
-        sys.stderr.write(qs.summary())
-    elif fmt == "schemaorg":
-        from .export.schemaorg import default_entity, profile_page
-
-        ds = result.dataset
-        if entity_id and (entity_id not in ds.entities
-                          or ds.entities[entity_id].type != "Person"):
-            raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
-        page = profile_page(ds, voc, entity_id or default_entity(ds))
-        _check_schemaorg(page)
-        text = json.dumps(page, indent=2, ensure_ascii=False) + "\n"
-    else:
-        if create_missing or against_url:
-            raise RunError("--create-missing and --against are for the QuickStatements formats")
-        text = EXPORTERS[fmt](result.graph, voc)
+            for conflict in diff.conflicts:
+                sys.stderr.write(f"  conflict: {conflict}\n")
+        c.memo["quickstatements"] = qs
+    text = FORMATS[fmt].text(c)
+    if fmt in QS_FORMATS:
+        sys.stderr.write(c.memo["quickstatements"].summary())
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -187,55 +134,12 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     """Validate, then write every export and the validation report into one folder:
     the graph as Turtle, N-Triples and JSON-LD, QuickStatements (V1 and CSV), the
     schema.org ProfilePage of the main person, and validation.json."""
-    from .export.quickstatements import quickstatements, to_csv, to_v1
-    from .export.schemaorg import default_entity, profile_page
-
-    voc = Vocabulary.load()
-    with paused_gc():  # a short-lived process: no cycles worth collecting
-        result = check_records(_data(data_dir), voc)
-        if not result.report.conforms():  # every layer's problems, as validate gives them
-            add_shacl(result, voc)
-            _fail(result)
-        assert result.graph is not None
-        ds, graph = result.dataset, result.graph
-        qs = quickstatements(ds, voc)
-        writers: dict[str, Callable[[], Iterable[str | bytes]]] = {
-            f"dataset.{EXTENSIONS[fmt]}": (lambda f=chunks: f(graph, voc))
-            for fmt, chunks in CHUNKS.items()}
-        writers["quickstatements.txt"] = lambda: [to_v1(qs)]
-        writers["quickstatements.csv"] = lambda: [to_csv(qs)]
-        if any(e.type == "Person" for e in ds.entities.values()):
-            def page() -> list[str]:
-                doc = profile_page(ds, voc, default_entity(ds))
-                _check_schemaorg(doc)
-                return [json.dumps(doc, indent=2, ensure_ascii=False) + "\n"]
-            writers["person.schemaorg.jsonld"] = page
-
-        def fill(tmp: Path) -> None:
-            # On a large graph SHACL runs in a thread while the exports are written:
-            # pyoxigraph loads the store and answers queries without holding the GIL.
-            # Until it has finished the files are only in the temporary folder, which a
-            # failure removes. On a small graph SHACL runs first, and a failure stops
-            # before any export is written.
-            shacl = None
-            if len(graph.lines) >= parallel.MIN_TRIPLES:
-                shacl = Background(lambda: add_shacl(result, voc))
-            else:
-                add_shacl(result, voc)
-                if not result.report.conforms():
-                    _fail(result)
-            for name in progress(list(writers), "writing exports"):
-                write_chunks(tmp / name, writers[name]())
-            if shacl is not None:
-                shacl.join()
-                if not result.report.conforms():
-                    _fail(result)
-            write_chunks(tmp / "validation.json", [render_json(result.report)])
-
-        write_dir(out_dir, fill)
-    sys.stderr.write(qs.summary())
-    click.echo(result.report.summary())
-    click.echo(f"wrote {', '.join([*writers, 'validation.json'])} to {out_dir}")
+    built = pipeline.build(_data(data_dir), out_dir)
+    qs = built.compiled.memo.get("quickstatements")
+    if qs is not None:
+        sys.stderr.write(qs.summary())
+    click.echo(built.report.summary())
+    click.echo(f"wrote {', '.join(built.files)} to {out_dir}")
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -248,9 +152,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _endpoint(url: str, timeout: float, retries: int, auth_env: str | None):
-    from .remote import Endpoint
-
+def _endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
     if timeout <= 0:
         raise RunError("--timeout must be a positive number of seconds")
     if retries < 0:
@@ -324,17 +226,14 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
         text, origin = str(sparql), "query"
     text = bind_params(text, _params(params))
     if endpoint:
-        from .vocab import PREFIXES
-
         remote = _endpoint(endpoint, timeout, retries, auth_env)
         result = remote.query(with_prefixes(text), graphs, origin, prefix_lines=len(PREFIXES))
         click.echo(render(result, fmt), nl=False)
         return
     if graphs:
         raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
-    result = _checked_or_fail(data_dir, shacl=False)
-    assert result.graph is not None
-    click.echo(run_query(result.graph.store(), text, fmt, origin), nl=False)
+    c = _compiled(data_dir, shacl=False)
+    click.echo(run_query(c.graph.store(), text, fmt, origin), nl=False)
 
 
 @cli.command()
@@ -342,23 +241,20 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph", "graph", default=None, metavar="IRI",
-              help="Named graph to replace [default: https://w3id.org/personkg/graph].")
+              help=f"Named graph to replace [default: {DEFAULT_GRAPH}].")
 @click.option("--default-graph", is_flag=True, help="Replace the default graph instead.")
 @with_network_options
 def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_graph: bool,
             timeout: float, retries: int, auth_env: str | None) -> None:
     """Validate, then load the compiled graph into a triple store with the SPARQL 1.1 Graph
     Store HTTP Protocol. PUT replaces the graph, so publishing again is idempotent."""
-    from .remote import DEFAULT_GRAPH
-
     if graph and default_graph:
         raise RunError("give --graph IRI or --default-graph, not both")
     target = None if default_graph else (graph or DEFAULT_GRAPH)
     remote = _endpoint(endpoint, timeout, retries, auth_env)
-    result = _checked_or_fail(data_dir, shacl=True)
-    assert result.graph is not None
-    status = remote.put_graph(result.graph.ntriples(), target)
-    click.echo(f"published {len(result.graph.lines)} triples to "
+    c = _compiled(data_dir, shacl=True)
+    status = remote.put_graph(c.graph.ntriples(), target)
+    click.echo(f"published {len(c.graph.lines)} triples to "
                f"{'the default graph' if target is None else '<' + target + '>'} at {endpoint} "
                f"(HTTP {status})")
 
@@ -367,7 +263,7 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
 @data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write; replaced only once complete.")
-@click.option("--site-url", default="https://w3id.org/personkg/", show_default=True,
+@click.option("--site-url", default=DEFAULT_SITE_URL, show_default=True,
               help="Where the folder will be served (for the sitemap and dataset metadata).")
 def site(data_dir: Path | None, out_dir: Path, site_url: str) -> None:
     """Validate, then write a static linked-data site: a page per entity (facts with numbered
@@ -376,19 +272,16 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str) -> None:
     and a sitemap."""
     from .site import build_site
 
-    result = _checked_or_fail(data_dir, shacl=True)
-    assert result.graph is not None
-    pages = build_site(result.dataset, Vocabulary.load(), result.graph, out_dir, site_url)
+    pages = build_site(_compiled(data_dir, shacl=True), out_dir, site_url)
     click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
 
 
 @cli.command()
 @data_option
 @click.option("--endpoint", metavar="URL", default=None,
-              help="Wikidata SPARQL endpoint [default: https://query.wikidata.org/sparql].")
+              help=f"Wikidata SPARQL endpoint [default: {WDQS}].")
 @click.option("--scholarly-endpoint", metavar="URL", default=None,
-              help="Endpoint for scholarly works [default: "
-                   "https://query-scholarly.wikidata.org/sparql].")
+              help=f"Endpoint for scholarly works [default: {WDQS_SCHOLARLY}].")
 @click.option("--write", is_flag=True,
               help="Store accepted QIDs in the records (only their wikidata: lines change).")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -405,17 +298,17 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
               retries: int) -> None:
     """Find the Wikidata items of entities without a QID: by arXiv id, DOI, ORCID, X username
     and website first, then by exact label and class (a candidate only)."""
-    from .reconcile import WDQS, WDQS_SCHOLARLY, default_cache_dir, write_qids
-    from .reconcile import reconcile as run_reconcile
+    from .wikidata.reconcile import default_cache_dir, write_qids
+    from .wikidata.reconcile import reconcile as run_reconcile
 
     main_ep = _endpoint(endpoint or WDQS, timeout, retries, None)
     scholarly_ep = _endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, retries, None)
-    result = _checked_or_fail(data_dir, shacl=False)
+    c = _compiled(data_dir, shacl=False)
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    rec = run_reconcile(result.dataset, Vocabulary.load(), main_ep, scholarly_ep, cache)
+    rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
     if write:
-        written = write_qids(result.dataset, rec)
+        written = write_qids(c.dataset, rec)
         click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
 
 
@@ -428,11 +321,10 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
 def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
     """Summarize the dataset: records and statements by kind, how well they are sourced,
     deprecated claims, conflicts, weakly sourced facts and the status of every quotation."""
-    from .datareport import REPORT_FORMATS, collect
+    from .stats import REPORT_FORMATS, collect
 
-    result = _checked_or_fail(data_dir, shacl=False)
-    assert result.graph is not None
-    text = REPORT_FORMATS[fmt](collect(result.graph.store(), Vocabulary.load()))
+    c = _compiled(data_dir, shacl=False)
+    text = REPORT_FORMATS[fmt](collect(c.graph.store(), c.voc))
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -446,7 +338,7 @@ def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
               help="The personkg source tree: ontology/personkg.ttl is read, shapes/ written.")
 def generate(check_only: bool, root: Path) -> None:
     """Regenerate shapes/*.schema.json and shapes/properties.shacl.ttl from the ontology."""
-    from .schemas import generated_files, write_generated
+    from .generate import generated_files, write_generated
 
     ontology = root / "ontology" / "personkg.ttl"
     if not ontology.is_file():
@@ -477,6 +369,8 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(2)
     except PersonkgError as exc:
+        if isinstance(exc, pipeline.Invalid):
+            sys.stderr.write(RENDERERS["text"](exc.report))
         click.echo(f"personkg: {exc}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:

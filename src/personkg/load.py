@@ -8,24 +8,20 @@ The C-accelerated loader is used when PyYAML has it.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import multiprocessing
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import parallel
+from . import runtime
 from .errors import RunError
 from .progress import progress
 
-__all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir", "line_of",
-           "paused_gc", "release_memory"]
+__all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir", "line_of"]
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -234,7 +230,7 @@ def load_dir(root: Path, kinds: list[str],
 
 def _load_all(found: list[tuple[Path, str]],
               prepare: Prepare | None = None) -> list[RawRecord | LoadProblem]:
-    if len(found) < parallel.MIN_FILES or not parallel.can_fork():
+    if len(found) < runtime.MIN_FILES or not runtime.can_fork():
         return _load_many(found, prepare, "reading records")
     half = len(found) // 2
     with multiprocessing.get_context("fork").Pool(1) as pool:
@@ -274,27 +270,3 @@ def line_of(node: Any, path: tuple[Any, ...] | list[Any]) -> int | None:
         else:
             break
     return line
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while records and triples are built: they are
-    millions of long-lived objects without cycles, and each collection would walk them
-    all again (at 10,000 people this halves the time to load and compile). What was
-    built is then frozen: later collections skip it. Also a decorator."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-            gc.freeze()  # what was built stays: later collections skip it
-
-
-def release_memory() -> None:
-    """Give memory that was freed back to the system. After SHACL has dropped its store,
-    glibc keeps the pages it had (about 370 MB at 10,000 people) for later use, but the
-    Python objects built next are not allocated from them."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -20,8 +20,6 @@ __all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "D
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-#: Trust levels of sources that a fact for other sites (Wikidata, schema.org) must not rest on.
-LOW_TRUST = frozenset({"low", "very-low"})
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -1,7 +1,7 @@
 """SPARQL on the compiled dataset, in-process on a pyoxigraph store, and the named query
 library in `queries/*.rq` (each file starts with `# title:` / `# answers:` comment lines).
 
-The project's prefixes (see `vocab.PREFIXES`) are predeclared: a query may use `pkgd:`,
+The project's prefixes (see `namespaces.prefixes`) are predeclared: a query may use `pkgd:`,
 `schema:`, `wd:` ... without PREFIX lines (its own PREFIX lines take precedence).
 """
 
@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from .errors import DataError, RunError
 from .export.turtle import Compactor
+from .namespaces import DEFAULT_BASE, PREFIXES, XSD
 from .resources import resource_dir
-from .vocab import PREFIXES
 
 __all__ = ["NamedQuery", "named_queries", "run_query", "render", "bind_params",
            "with_prefixes", "RESULT_FORMATS"]
@@ -90,7 +90,7 @@ def render(result: object, fmt: str = "table") -> str:
     """SELECT solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false (or SPARQL
     JSON); a list of triples (CONSTRUCT/DESCRIBE) as Turtle or JSON-LD."""
     if isinstance(result, list):
-        from .graph import CompiledGraph
+        from .compile import CompiledGraph
 
         graph = CompiledGraph([str(t) for t in result])
         if fmt in ("jsonld", "json"):
@@ -116,16 +116,15 @@ def render(result: object, fmt: str = "table") -> str:
 
 _VALUES_BLOCK = r"VALUES\s+\?{name}\s*\{{([^{{}}]*)\}}"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _kind_of(default: str) -> str:
     """What a VALUES default looks like: iri, date, integer or string."""
     d = default.strip()
     if d.startswith('"') or d.startswith("'"):
-        if re.search(r"\^\^(xsd:date\b|<" + re.escape(_XSD) + r"date>)", d):
+        if re.search(r"\^\^(xsd:date\b|<" + re.escape(XSD) + r"date>)", d):
             return "date"
-        if re.search(r"\^\^(xsd:integer\b|<" + re.escape(_XSD) + r"integer>)", d):
+        if re.search(r"\^\^(xsd:integer\b|<" + re.escape(XSD) + r"integer>)", d):
             return "integer"
         return "string"
     if re.fullmatch(r"-?\d+", d):
@@ -146,14 +145,12 @@ def _guess_kind(raw: str) -> str:
 def _term_for(name: str, raw: str, kind: str) -> str:
     """`raw` as a SPARQL term of `kind`. The term is built as an RDF term and serialized
     (never pasted), so a value cannot change the query around it."""
-    from .vocab import ID
-
     if kind == "iri":
         value = raw.strip()
         if _ID.match(value):
-            value = str(ID) + value
+            value = DEFAULT_BASE + value
         elif value.startswith("id:"):
-            value = str(ID) + value[3:]
+            value = DEFAULT_BASE + value[3:]
         value = value.removeprefix("<").removesuffix(">")
         if not re.match(r"^[a-z][a-z0-9+.-]*:", value):
             raise RunError(f"--param {name}: {raw!r} is not an id or an IRI")
@@ -170,11 +167,11 @@ def _term_for(name: str, raw: str, kind: str) -> str:
             _dt.date.fromisoformat(raw)
         except ValueError:
             raise RunError(f"--param {name}: {raw!r} is not a date (YYYY-MM-DD)") from None
-        return str(ox.Literal(raw, datatype=ox.NamedNode(_XSD + "date")))
+        return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.date)))
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", raw):
             raise RunError(f"--param {name}: {raw!r} is not an integer")
-        return str(ox.Literal(raw, datatype=ox.NamedNode(_XSD + "integer")))
+        return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.integer)))
     return str(ox.Literal(raw))
 
 

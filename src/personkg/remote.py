@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import DataError, RunError
+from .namespaces import DEFAULT_GRAPH
 
 __all__ = ["Endpoint", "USER_AGENT", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFAULT_GRAPH"]
 
@@ -32,7 +33,6 @@ USER_AGENT = (f"personkg/{__version__} (sourced knowledge graphs; "
               "https://pypi.org/project/personkg/) SPARQLWrapper")
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
-DEFAULT_GRAPH = "https://w3id.org/personkg/graph"
 RETRY_STATUS = (429, 503)
 MAX_WAIT = 60.0
 

@@ -11,40 +11,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
+from . import namespaces as ns
 from .errors import RunError
 from .resources import resource_dir
 
-__all__ = [
-    "PKG", "PKGD", "PKGP", "PKGPS", "PKGPQ", "PKGPR", "ID", "SCHEMA", "PROV", "XSD", "WD", "WDT",
-    "PREFIXES", "EntityClass", "Property", "SourceField", "Vocabulary",
-]
+__all__ = ["DATE_TYPE", "LANG_STRING", "EntityClass", "Property", "SourceField", "Vocabulary"]
 
-PKG = Namespace("https://w3id.org/personkg/ontology#")
-PKGD = Namespace("https://w3id.org/personkg/prop/direct/")
-PKGP = Namespace("https://w3id.org/personkg/prop/")
-PKGPS = Namespace("https://w3id.org/personkg/prop/statement/")
-PKGPQ = Namespace("https://w3id.org/personkg/prop/qualifier/")
-PKGPR = Namespace("https://w3id.org/personkg/prop/reference/")
-ID = Namespace("https://w3id.org/personkg/id/")
-SCHEMA = Namespace("http://schema.org/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
+DATE_TYPE = ns.PKG.DateValue
+LANG_STRING = ns.RDF.langString
 
-#: Prefixes written in Turtle output and predeclared for SPARQL queries.
-PREFIXES: dict[str, str] = {
-    "pkg": str(PKG), "pkgd": str(PKGD), "pkgp": str(PKGP), "pkgps": str(PKGPS),
-    "pkgpq": str(PKGPQ), "pkgpr": str(PKGPR), "id": str(ID),
-    "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "schema": str(SCHEMA),
-    "prov": str(PROV), "skos": "http://www.w3.org/2004/02/skos/core#",
-    "wd": str(WD), "wdt": str(WDT),
-}
-
-DATE_TYPE = str(PKG.DateValue)
-LANG_STRING = str(RDF.langString)
+#: How a value is written and typed, by its datatype (items are "item"; others "string").
+_KIND_OF_TYPE = {DATE_TYPE: "date", LANG_STRING: "text", ns.XSD.integer: "integer",
+                 ns.XSD.anyURI: "url"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +40,7 @@ class EntityClass:
     schema_org: str | None
     wikidata_class: str | None
     parent: str | None  # local name of the direct superclass
+    scholarly: bool = False  # Wikidata keeps such works in its scholarly graph
 
 
 @dataclass(frozen=True)
@@ -81,10 +63,18 @@ class Property:
     qualifiers: tuple[str, ...] = ()  # qualifier keys
     pattern: str | None = None
     same_as: str | None = None  # URL template for sameAs links, "{}" is the value
+    reconcile_order: int | None = None  # an identifier naming one thing: reconcile's order
 
     @property
     def is_item(self) -> bool:
         return self.value_class is not None
+
+    @property
+    def kind(self) -> str:
+        """item | date | text | integer | url | string: how a value is written and typed."""
+        if self.value_class:
+            return "item"
+        return _KIND_OF_TYPE.get(self.value_type or "", "string")
 
 
 @dataclass(frozen=True)
@@ -108,6 +98,7 @@ class Vocabulary:
     references: dict[str, Property] = field(default_factory=dict)  # by key
     source_fields: dict[str, SourceField] = field(default_factory=dict)
     trust_levels: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (iri, order)
+    low_trust: set[str] = field(default_factory=set)  # trust keys a published fact must not rest on
     ranks: dict[str, str] = field(default_factory=dict)  # key -> iri
     graph: Graph = field(default_factory=Graph)
 
@@ -152,14 +143,23 @@ class Vocabulary:
     def entity_classes(self) -> list[EntityClass]:
         return [c for c in self.classes.values() if c.kind and c.kind != "sources"]
 
+    def trust_order(self) -> list[str]:
+        """Trust keys, most trusted first."""
+        return sorted(self.trust_levels, key=lambda k: -self.trust_levels[k][1])
 
-def _text(g: Graph, s: URIRef, p: URIRef) -> str | None:
-    v = g.value(s, p)
-    return str(v) if v is not None else None
+    def scholarly_types(self) -> tuple[str, ...]:
+        """The types of scholarly works (kept in Wikidata's scholarly graph)."""
+        return tuple(c.name for c in self.classes.values() if c.scholarly)
+
+    def strong_identifiers(self) -> list[str]:
+        """Claim keys whose value names one thing, in the order reconcile looks them up."""
+        found = [(p.reconcile_order, k) for k, p in self.claims.items()
+                 if p.reconcile_order is not None]
+        return [k for _, k in sorted(found)]
 
 
-def _local(iri: URIRef | str) -> str:
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _load_error(path: str, what: str) -> RunError:
+    return RunError(f"{path}: the ontology is not usable: {what}")
 
 
 @cache
@@ -172,76 +172,100 @@ def _load(path: str) -> Vocabulary:
     voc = Vocabulary(graph=g)
     order = _file_order(path)
 
-    def _position(s: URIRef) -> tuple[int, str]:
-        return (order.get(str(s), 10_000), str(s))
+    def u(iri: str) -> URIRef:
+        return URIRef(iri)
 
-    for c in sorted(set(g.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")))):
-        if not str(c).startswith(str(PKG)):
+    def text(s: Node, p: str) -> str | None:
+        v = g.value(s, u(p))
+        return str(v) if v is not None else None
+
+    def flag(s: Node, p: str) -> bool:
+        v = g.value(s, u(p), default=Literal(False))
+        return bool(v.toPython()) if isinstance(v, Literal) else False
+
+    def number(s: Node, p: str) -> int | None:
+        v = g.value(s, u(p))
+        return int(v.toPython()) if isinstance(v, Literal) else None
+
+    def local_of(s: Node, p: str) -> str | None:
+        v = g.value(s, u(p))
+        return _local(v) if v is not None else None
+
+    def subjects(cls: str) -> list[Node]:  # in the ontology's order of appearance
+        return sorted(g.subjects(u(ns.RDF.type), u(cls)),
+                      key=lambda s: (order.get(str(s), 10_000), str(s)))
+
+    PKG = ns.PKG
+    for c in sorted(set(g.subjects(u(ns.RDF.type), u(ns.OWL.Class))), key=str):
+        if not str(c).startswith(PKG):
             continue
-        parent = g.value(c, RDFS.subClassOf)
         voc.classes[_local(c)] = EntityClass(
-            iri=str(c), name=_local(c), label=_text(g, c, RDFS.label) or _local(c),
-            comment=_text(g, c, RDFS.comment) or "", kind=_text(g, c, PKG.recordKind),
-            schema_org=_text(g, c, PKG.schemaOrg), wikidata_class=_text(g, c, PKG.wikidataClass),
-            parent=_local(parent) if parent is not None else None,
+            iri=str(c), name=_local(c), label=text(c, ns.RDFS.label) or _local(c),
+            comment=text(c, ns.RDFS.comment) or "", kind=text(c, PKG.recordKind),
+            schema_org=text(c, PKG.schemaOrg), wikidata_class=text(c, PKG.wikidataClass),
+            parent=local_of(c, ns.RDFS.subClassOf), scholarly=flag(c, PKG.scholarly),
         )
     roles_of = {PKG.ClaimProperty: "claim", PKG.QualifierProperty: "qualifier",
                 PKG.ReferenceProperty: "reference"}
-    by_iri: dict[URIRef, set[str]] = {}
+    by_iri: dict[Node, set[str]] = {}
     for klass, role in roles_of.items():
-        for s in g.subjects(RDF.type, klass):
+        for s in g.subjects(u(ns.RDF.type), u(klass)):
             by_iri.setdefault(s, set()).add(role)
+    qualifier_order = {text(q, PKG.key) or _local(q): number(q, PKG.qualifierOrder)
+                       for q, roles in by_iri.items() if "qualifier" in roles}
     # Keep the ontology's order of appearance for stable schemas and docs.
-    ordered = sorted(by_iri, key=_position)
-    for s in ordered:
-        vc = g.value(s, PKG.valueClass)
+    for s in sorted(by_iri, key=lambda s: (order.get(str(s), 10_000), str(s))):
         prop = Property(
-            iri=str(s), name=_local(s), key=_text(g, s, PKG.key) or _local(s),
-            label=_text(g, s, RDFS.label) or _local(s), comment=_text(g, s, RDFS.comment) or "",
+            iri=str(s), name=_local(s), key=text(s, PKG.key) or _local(s),
+            label=text(s, ns.RDFS.label) or _local(s), comment=text(s, ns.RDFS.comment) or "",
             roles=frozenset(by_iri[s]),
-            domain=tuple(sorted(_local(d) for d in g.objects(s, RDFS.domain))),
-            value_class=_local(vc) if vc is not None else None,
-            value_type=_text(g, s, PKG.valueType),
-            single_valued=bool(g.value(s, PKG.singleValued, default=Literal(False)).toPython()),
-            schema_org=_text(g, s, PKG.schemaOrg), wikidata=_text(g, s, PKG.wikidataProperty),
-            wikidata_datatype=_text(g, s, PKG.wikidataDatatype),
+            domain=tuple(sorted(_local(d) for d in g.objects(s, u(ns.RDFS.domain)))),
+            value_class=local_of(s, PKG.valueClass),
+            value_type=text(s, PKG.valueType),
+            single_valued=flag(s, PKG.singleValued),
+            schema_org=text(s, PKG.schemaOrg), wikidata=text(s, PKG.wikidataProperty),
+            wikidata_datatype=text(s, PKG.wikidataDatatype),
             qualifiers=tuple(sorted(
-                (_text(g, q, PKG.key) or _local(q) for q in g.objects(s, PKG.qualifier)),
-                key=lambda k: _QUALIFIER_ORDER.get(k, 99),
+                (text(q, PKG.key) or _local(q) for q in g.objects(s, u(PKG.qualifier))),
+                key=lambda k: _or_last(qualifier_order.get(k)),
             )),
-            pattern=_text(g, s, PKG.pattern), same_as=_text(g, s, PKG.sameAsPattern),
+            pattern=text(s, PKG.pattern), same_as=text(s, PKG.sameAsPattern),
+            reconcile_order=number(s, PKG.reconcileOrder),
         )
         for role in prop.roles:
             table = {"claim": voc.claims, "qualifier": voc.qualifiers,
                      "reference": voc.references}[role]
             table[prop.key] = prop
-    for s in sorted(g.subjects(RDF.type, PKG.SourceField), key=_position):
-        vc = g.value(s, PKG.valueClass)
-        key = _text(g, s, PKG.key) or _local(s)
+    for s in subjects(PKG.SourceField):
+        key = text(s, PKG.key) or _local(s)
         voc.source_fields[key] = SourceField(
-            key=key, predicate=str(g.value(s, PKG.predicate)),
-            label=_text(g, s, RDFS.label) or key, value_type=_text(g, s, PKG.valueType),
-            value_class=_local(vc) if vc is not None else None,
-            required=bool(g.value(s, PKG.required, default=Literal(False)).toPython()),
-            allowed=tuple(sorted(str(v) for v in g.objects(s, PKG.allowedValue))),
+            key=key, predicate=str(g.value(s, u(PKG.predicate))),
+            label=text(s, ns.RDFS.label) or key, value_type=text(s, PKG.valueType),
+            value_class=local_of(s, PKG.valueClass), required=flag(s, PKG.required),
+            allowed=tuple(sorted(str(v) for v in g.objects(s, u(PKG.allowedValue)))),
         )
-    for t in g.subjects(RDF.type, PKG.Trust):
-        voc.trust_levels[str(g.value(t, PKG.key))] = (str(t), int(g.value(t, PKG.trustOrder)))
-    for r in g.subjects(RDF.type, PKG.Rank):
-        voc.ranks[str(g.value(r, PKG.key))] = str(r)
+    for t in g.subjects(u(ns.RDF.type), u(PKG.Trust)):
+        key, rank = text(t, PKG.key), number(t, PKG.trustOrder)
+        if key is None or rank is None:
+            raise _load_error(path, f"trust level {t} needs pkg:key and pkg:trustOrder")
+        voc.trust_levels[key] = (str(t), rank)
+        if flag(t, PKG.lowTrust):
+            voc.low_trust.add(key)
+    for r in g.subjects(u(ns.RDF.type), u(PKG.Rank)):
+        voc.ranks[str(g.value(r, u(PKG.key)))] = str(r)
     return voc
 
 
-_QUALIFIER_ORDER = {"series_ordinal": 0, "stated_as": 1, "start": 2, "end": 3,
-                    "point_in_time": 4, "role": 5, "academic_degree": 6, "academic_major": 7}
+def _or_last(position: int | None) -> int:
+    return 99 if position is None else position
 
 
-_QUALIFIER_ORDER = {"series_ordinal": 0, "stated_as": 1, "start": 2, "end": 3,
-                    "point_in_time": 4, "role": 5, "academic_degree": 6, "academic_major": 7}
+def _local(iri: Node | str) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _file_order(path: str) -> dict[str, int]:
     """Where each `pkg:x a ...` definition appears: properties keep the ontology's order."""
     text = Path(path).read_text(encoding="utf-8")
     found = re.finditer(r"^pkg:(\w+) a ", text, flags=re.M)
-    return {str(PKG[m.group(1)]): i for i, m in enumerate(found)}
+    return {ns.PKG[m.group(1)]: i for i, m in enumerate(found)}

@@ -1,34 +1,88 @@
-"""Exporters: one module per format, one `EXPORTERS` table (format name -> function).
+"""Every output format in one table, `FORMATS` (name -> `Format`), one module per format.
 
-Each exporter takes the compiled graph and the vocabulary and returns text.
+A format writes a compiled dataset (`Compiled`: the records, the graph, the vocabulary and
+the caller's options) a piece at a time, as text or UTF-8 bytes, so a large file is written
+without the whole document in memory. `personkg export`, `personkg build` and the site's
+downloads all read this table: a new format is one module and one row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..graph import CompiledGraph
+from ..compile import CompiledGraph
+from ..model import Dataset
 from ..vocab import Vocabulary
-from .jsonld import jsonld_chunks, to_jsonld
-from .turtle import ntriples_chunks, to_ntriples, to_turtle, turtle_chunks
+from . import jsonld, quickstatements, schemaorg, turtle
 
-__all__ = ["EXPORTERS", "EXTENSIONS", "CHUNKS", "Exporter"]
+__all__ = ["Compiled", "Format", "FORMATS", "GRAPH_FORMATS"]
 
-Exporter = Callable[[CompiledGraph, Vocabulary], str]
+Chunks = Iterable[str | bytes]
 
-EXPORTERS: dict[str, Exporter] = {
-    "turtle": to_turtle,
-    "ntriples": to_ntriples,
-    "jsonld": to_jsonld,
-}
 
-#: File name used for each format by `personkg build`.
-EXTENSIONS: dict[str, str] = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld"}
+@dataclass
+class Compiled:
+    """What a format writes: the dataset, its graph and vocabulary, and the options of the
+    command (`entity`: the person of a schema.org page; `create_missing`: QuickStatements
+    creates items for entities without a QID). `memo` keeps what two formats share (the
+    QuickStatements of `quickstatements` and `qs-csv`) for one build."""
 
-#: The same output a piece at a time (text or UTF-8), for writing files without the
-#: whole document in memory.
-CHUNKS: dict[str, Callable[[CompiledGraph, Vocabulary], Iterable[str | bytes]]] = {
-    "turtle": lambda graph, voc: turtle_chunks(graph),
-    "ntriples": lambda graph, voc: ntriples_chunks(graph),
-    "jsonld": jsonld_chunks,
-}
+    dataset: Dataset
+    graph: CompiledGraph
+    voc: Vocabulary
+    entity: str | None = None
+    create_missing: bool = False
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str  # for people: "N-Triples"
+    file_name: str  # its file in `personkg build`'s folder and among the site's downloads
+    media_type: str
+    chunks: Callable[[Compiled], Chunks]
+    description: str
+    #: whether `personkg build` writes it for this dataset
+    in_build: Callable[[Compiled], bool] = lambda c: True
+
+    def text(self, c: Compiled) -> str:
+        """The whole output as text."""
+        return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in self.chunks(c))
+
+
+def _quickstatements(c: Compiled) -> quickstatements.QSExport:
+    """The QuickStatements of `c`, worked out once for both of its formats (or as a
+    caller left them in `memo`, e.g. reduced to what Wikidata lacks)."""
+    if "quickstatements" not in c.memo:
+        c.memo["quickstatements"] = quickstatements.quickstatements(
+            c.dataset, c.voc, create_missing=c.create_missing)
+    qs: quickstatements.QSExport = c.memo["quickstatements"]
+    return qs
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("turtle", "Turtle", "dataset.ttl", "text/turtle",
+           lambda c: turtle.turtle_chunks(c.graph), "the whole graph as Turtle"),
+    Format("ntriples", "N-Triples", "dataset.nt", "application/n-triples",
+           lambda c: turtle.ntriples_chunks(c.graph), "the whole graph as N-Triples"),
+    Format("jsonld", "JSON-LD", "dataset.jsonld", "application/ld+json",
+           lambda c: jsonld.jsonld_chunks(c.graph, c.voc), "the whole graph as JSON-LD"),
+    Format("quickstatements", "QuickStatements",
+           "quickstatements.txt", "text/plain",
+           lambda c: [quickstatements.to_v1(_quickstatements(c))],
+           "Wikidata edits, QuickStatements V1"),
+    Format("qs-csv", "QuickStatements CSV", "quickstatements.csv", "text/csv",
+           lambda c: [quickstatements.to_csv(_quickstatements(c))],
+           "Wikidata edits, QuickStatements CSV"),
+    Format("schemaorg", "schema.org profile",
+           "person.schemaorg.jsonld", "application/ld+json",
+           lambda c: [schemaorg.page_text(c.dataset, c.voc, c.entity)],
+           "a schema.org ProfilePage of one person",
+           in_build=lambda c: schemaorg.has_person(c.dataset)),
+)}
+
+#: The formats that serialise the whole graph (the site writes one per entity too).
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")

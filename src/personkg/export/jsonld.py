@@ -9,14 +9,15 @@ from collections.abc import Iterator
 
 import orjson
 
-from ..graph import CompiledGraph
-from ..load import paused_gc
-from ..vocab import PREFIXES, Vocabulary
+from ..compile import CompiledGraph
+from ..namespaces import PREFIXES, XSD
+from ..runtime import paused_gc
+from ..vocab import Vocabulary
 from .turtle import _TYPE_NT, Compactor, _Memo, subjects
 
 __all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context"]
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD.string
 
 
 def jsonld_context(voc: Vocabulary) -> dict:

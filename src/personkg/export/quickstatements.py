@@ -23,12 +23,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..graph import best_claims
-from ..model import LOW_TRUST, Dataset, Date, Entity, Text
+from ..compile import best_claims
+from ..model import Claim, Dataset, Date, Entity, Text
 from ..vocab import Property, Vocabulary
 
-__all__ = ["QSLine", "QSExport", "quickstatements", "to_v1", "to_csv", "fetch_existing",
-           "against", "Diff"]
+__all__ = ["QSLine", "QSExport", "quickstatements", "to_v1", "to_csv"]
 
 _QID = re.compile(r"^Q[1-9]\d*$")
 STATED_IN, REFERENCE_URL, RETRIEVED, QUOTE = "S248", "S854", "S813", "S1683"
@@ -126,14 +125,15 @@ def _pnum(pid: str | None) -> int:
     return int(pid[1:]) if pid else 0
 
 
-def _references(claim, ds: Dataset, skipped: Counter[str]):
+def _references(claim: Claim, ds: Dataset, low_trust: set[str],
+                skipped: Counter[str]) -> list[tuple[tuple[str, str], ...]]:
     """One reference group per reference of the claim, in a stable order."""
     groups = []
     for ref in claim.references:
         src = ds.sources.get(ref.source)
         if src is None:
             continue
-        if str(src.fields.get("trust")) in LOW_TRUST:
+        if str(src.fields.get("trust")) in low_trust:
             skipped["reference to a low-trust source left out"] += 1
             continue
         cols: list[tuple[str, str]] = []
@@ -195,7 +195,7 @@ def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
                 quals.append((q.wikidata, _value(q, qv, ds)))
             except (LookupError, Unfit) as exc:
                 skipped[f"qualifier {key} left out ({exc})"] += 1
-        refs = _references(claim, ds, skipped)
+        refs = _references(claim, ds, voc.low_trust, skipped)
         if not refs:
             skipped[f"{claim.property}: rests only on low-trust sources"] += 1
             continue
@@ -282,115 +282,3 @@ def to_csv(export: QSExport) -> str:
         row[at:at + len(cells)] = cells
         w.writerow(row)
     return buf.getvalue()
-
-
-# ---------------------------------------------------------------- diff against Wikidata
-
-_P = "http://www.wikidata.org/prop/"
-_PS = "http://www.wikidata.org/prop/statement/"
-_WD = "http://www.wikidata.org/entity/"
-_DEPRECATED = "http://wikiba.se/ontology#DeprecatedRank"
-_RANK = "http://wikiba.se/ontology#rank"
-
-
-@dataclass
-class Existing:
-    """What Wikidata states: (item, property) -> [(comparable value, has a reference)]."""
-
-    statements: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
-
-
-def _comparable_wd(value: str) -> str:
-    """A Wikidata RDF value (as a plain string) in the same form as `_comparable_qs`."""
-    if value.startswith(_WD):
-        return value[len(_WD):]
-    return value
-
-
-def _comparable_qs(value: str) -> str:
-    """A QuickStatements value reduced for comparison with `_comparable_wd`."""
-    if value.startswith('"') and value.endswith('"'):
-        return value[1:-1]
-    m = re.match(r'^[a-z-]+:"(.*)"$', value)
-    if m:
-        return m.group(1)
-    return value
-
-
-def _same(qs_value: str, wd_value: str) -> bool:
-    a, b = _comparable_qs(qs_value), wd_value
-    m = re.match(r"^\+(\d{4})-(\d\d)-(\d\d)T00:00:00Z/(9|10|11)$", a)
-    if m:  # a time: equal at the exported precision
-        year, month, day, prec = m.groups()
-        want = {"9": year, "10": f"{year}-{month}", "11": f"{year}-{month}-{day}"}[prec]
-        return b.lstrip("+").startswith(want)
-    if re.fullmatch(r"[+-]?\d+(\.\d+)?", a) and re.fullmatch(r"[+-]?\d+(\.\d+)?", b):
-        return float(a) == float(b)
-    return a == b
-
-
-def fetch_existing(endpoint, qids: list[str]) -> Existing:
-    """The non-deprecated statements of `qids`, in Wikibase RDF shape (p:/ps:/prov:)."""
-    out = Existing()
-    for start in range(0, len(qids), 100):
-        chunk = qids[start:start + 100]
-        values = " ".join(f"<{_WD}{q}>" for q in chunk)
-        query = (
-            "SELECT ?item ?p ?value ?ref WHERE { VALUES ?item { " + values + " } "
-            "?item ?p ?st . FILTER (STRSTARTS(STR(?p), \"" + _P + "P\")) "
-            "?st ?ps ?value . FILTER (STR(?ps) = CONCAT(\"" + _PS + "\", "
-            "STRAFTER(STR(?p), \"" + _P + "\"))) "
-            "OPTIONAL { ?st <" + _RANK + "> ?rank } "
-            "FILTER (!BOUND(?rank) || ?rank != <" + _DEPRECATED + ">) "
-            "OPTIONAL { ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?ref } }")
-        for sol in endpoint.query(query):
-            item = sol["item"].value[len(_WD):]
-            prop = sol["p"].value[len(_P):]
-            key = (item, prop)
-            entry = (_comparable_wd(sol["value"].value), sol["ref"] is not None)
-            lst = out.statements.setdefault(key, [])
-            if entry not in lst:
-                lst.append(entry)
-    return out
-
-
-@dataclass
-class Diff:
-    kept: list[QSLine] = field(default_factory=list)
-    present: int = 0
-    references_only: int = 0
-    conflicts: list[str] = field(default_factory=list)
-
-
-def against(export: QSExport, existing: Existing, voc: Vocabulary) -> tuple[QSExport, Diff]:
-    """Only what Wikidata lacks: statements it does not have; for statements it has without a
-    reference, the reference alone; conflicts on single-valued properties are reported, not
-    emitted."""
-    single = {p.wikidata for p in voc.claims.values() if p.wikidata and p.single_valued}
-    diff = Diff()
-    blocks = []
-    for block in export.blocks:
-        new_block = []
-        for ln in block:
-            if not ln.prop.startswith("P") or ln.subject in ("", "LAST"):
-                new_block.append(ln)
-                continue
-            have = existing.statements.get((ln.subject, ln.prop), [])
-            same = [has_ref for value, has_ref in have if _same(ln.value, value)]
-            if same:
-                if any(same) or not ln.references:
-                    diff.present += 1
-                    continue
-                diff.references_only += 1
-                new_block.append(QSLine(ln.subject, ln.prop, ln.value, (), ln.references))
-                continue
-            if have and ln.prop in single:
-                diff.conflicts.append(
-                    f"{ln.subject} {ln.prop}: Wikidata has {', '.join(v for v, _ in have)}, "
-                    f"the dataset {ln.value}")
-                continue
-            new_block.append(ln)
-        blocks.append(list(dict.fromkeys(new_block)))
-    out = QSExport(blocks, export.skipped)
-    diff.conflicts = sorted(set(diff.conflicts))
-    return out, diff

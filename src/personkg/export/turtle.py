@@ -9,14 +9,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..graph import CompiledGraph
-from ..load import paused_gc
-from ..vocab import PREFIXES, Vocabulary
+from ..compile import CompiledGraph
+from ..namespaces import PREFIXES, RDF, XSD
+from ..runtime import paused_gc
+from ..vocab import Vocabulary
 
 __all__ = ["to_turtle", "to_ntriples", "turtle_chunks", "ntriples_chunks", "Compactor"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = RDF.type
+_XSD_STRING = XSD.string
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .namespaces import DEFAULT_BASE, PREFIXES, XSD
 from .query import named_queries, with_prefixes
-from .vocab import ID, PREFIXES, Vocabulary
+from .vocab import Vocabulary
 
 __all__ = ["SECTIONS", "DataReport", "collect", "REPORT_FORMATS"]
 
@@ -26,7 +27,6 @@ SECTIONS = (
     ("weakly_sourced", "low-trust"),
     ("quotations", "quotations"),
 )
-TRUST_ORDER = ("high", "medium", "low", "very-low", "none")
 STATUS_ORDER = ("verbatim-verified", "altered", "as-reported")
 
 Row = dict[str, object]
@@ -37,14 +37,14 @@ def _plain(term: object) -> object:
         return None
     if isinstance(term, ox.NamedNode):
         iri = term.value
-        if iri.startswith(str(ID)):
-            return iri[len(str(ID)):]
+        if iri.startswith(DEFAULT_BASE):
+            return iri[len(DEFAULT_BASE):]
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns):
                 return f"{prefix}:{iri[len(ns):]}"
         return iri
     if isinstance(term, ox.Literal):
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#integer":
+        if term.datatype.value == XSD.integer:
             return int(term.value)
         return term.value
     return str(term)
@@ -53,6 +53,7 @@ def _plain(term: object) -> object:
 @dataclass
 class DataReport:
     sections: dict[str, list[Row]] = field(default_factory=dict)
+    trust_order: tuple[str, ...] = ()  # most trusted first, then "none"
 
     # ------------------------------------------------------------ figures
     @property
@@ -76,7 +77,7 @@ class DataReport:
 
     def by_trust(self, about: str | None = None) -> dict[str, int]:
         """Statements by the trust of their best source; `about` is "fact" or "quotation"."""
-        out = dict.fromkeys(TRUST_ORDER, 0)
+        out = dict.fromkeys(self.trust_order, 0)
         for r in self.sections["sourcing"]:
             if about is None or r["about"] == about:
                 out[str(r["bestTrust"])] += int(r["statements"])  # type: ignore[call-overload]
@@ -130,7 +131,7 @@ def collect(store: ox.Store, voc: Vocabulary) -> DataReport:
     """Run every report query on `store`; properties are shown by their YAML key."""
     library = named_queries()
     keys = {p.name: p.key for p in voc.claims.values()}
-    report = DataReport()
+    report = DataReport(trust_order=(*voc.trust_order(), "none"))
     for section, name in SECTIONS:
         result = store.query(with_prefixes(library[name].text))
         names = [v.value for v in result.variables]  # type: ignore[union-attr]

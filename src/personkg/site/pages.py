@@ -20,16 +20,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .export import EXPORTERS, EXTENSIONS
-from .export.jsonld import to_jsonld
-from .export.schemaorg import CONTEXT, default_entity, profile_page, schema_type, script_json
-from .export.turtle import to_turtle
-from .graph import CompiledGraph, best_claims, best_of
-from .model import Claim, Dataset, Date, Entity, Text
-from .output import write_dir
-from .vocab import PKGP, PROV, Vocabulary
+from ..compile import CompiledGraph, best_claims
+from ..export import FORMATS, Compiled
+from ..export.jsonld import to_jsonld
+from ..export.schemaorg import CONTEXT, default_entity, profile_page, schema_type, script_json
+from ..export.turtle import to_turtle
+from ..model import Claim, Dataset, Date, Entity, Text
+from ..namespaces import PKGP, PROV, WIKIDATA_PAGE
+from ..output import write_chunks, write_dir
+from ..vocab import Vocabulary
+from .timeline import timeline_svg
 
-__all__ = ["build_site", "timeline_svg"]
+__all__ = ["build_site"]
 
 CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -41,8 +43,6 @@ text-align:left;vertical-align:top} th{width:14rem;font-weight:600}
 svg text{font:12px system-ui,sans-serif}
 """.strip()
 
-LANES = (("employer", "position"), ("member_of", "team"), ("educated_at", "education"))
-
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
@@ -50,16 +50,6 @@ def _e(text: object) -> str:
 
 def _value_text(v: object) -> str:
     return v.text if isinstance(v, (Date, Text)) else str(v)
-
-
-def _year(d: Date, end: bool = False) -> float:
-    parts = [int(x) for x in d.text.split("-")]
-    y = float(parts[0])
-    if len(parts) == 1:
-        return y + (1.0 if end else 0.0)
-    m = parts[1] - 1 + (1 if end and len(parts) == 2 else 0)
-    day = (parts[2] - 1) / 30 if len(parts) == 3 else 0
-    return y + (m + day) / 12
 
 
 def _page(title: str, body: str, jsonld: dict | None, depth: int) -> str:
@@ -91,76 +81,6 @@ def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox
             if isinstance(o, ox.NamedNode) and (is_statement or pred == str(PROV.wasDerivedFrom)):
                 todo.append(o.value)
     return out
-
-
-def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
-    """Positions, teams and education as bars, papers as dots, on one time axis."""
-    bars = []
-    for key, lane in LANES:
-        for c in best_of(person.claims, key):
-            start, end = c.qualifiers.get("start"), c.qualifiers.get("end")
-            if not isinstance(start, Date) and not isinstance(end, Date):
-                continue
-            name = ds.entities[str(c.value)].name
-            label = f"{name}" + (f" — {c.qualifiers['role']}" if "role" in c.qualifiers else "")
-            bars.append((lane, label, start if isinstance(start, Date) else None,
-                         end if isinstance(end, Date) else None))
-    papers = []
-    for w in ds.entities.values():
-        if w.type not in ("ScholarlyArticle", "Thesis"):
-            continue
-        authors = [str(c.value) for c in best_of(w.claims, "author")]
-        dates = [c.value for c in best_of(w.claims, "publication_date")
-                 if isinstance(c.value, Date)]
-        if person.id in authors and dates:
-            papers.append((dates[0], w))
-    if not bars and not papers:
-        return ""
-    years = [_year(s) for _, _, s, _ in bars if s] + [_year(e, True) for _, _, _, e in bars if e]
-    years += [_year(d) for d, _ in papers]
-    lo, hi = int(min(years)), int(max(years)) + 1
-    now_open = hi
-    width, left, row_h = 900, 20, 22
-    span = max(hi - lo, 1)
-
-    def x(v: float) -> float:
-        return round(left + (v - lo) / span * (width - 2 * left), 1)
-
-    bars.sort(key=lambda b: (_year(b[2]) if b[2] else _year(b[3]) - 1, b[1]))
-    height = 40 + row_h * (len(bars) + 1) + 30
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" id="timeline" '
-           f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
-           f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
-    for year in range(lo, hi + 1):
-        out.append(f'<line x1="{x(year)}" y1="20" x2="{x(year)}" y2="{height - 20}" '
-                   'stroke="#eee"/>')
-        out.append(f'<text x="{x(year)}" y="14" text-anchor="middle">{year}</text>')
-    colors = {"position": "#4c78a8", "team": "#f58518", "education": "#54a24b"}
-    for n, (lane, label, start, end) in enumerate(bars):
-        y = 30 + n * row_h
-        x0 = x(_year(start)) if start else x(_year(end) - 1)  # type: ignore[arg-type]
-        x1 = x(_year(end, True)) if end else x(now_open)
-        when = f"{start.text if start else 'start unknown'}–{end.text if end else 'ongoing'}"
-        bar_w = max(x1 - x0, 3)
-        style = "" if start else ' stroke-dasharray="4 3" stroke="#333" fill-opacity=".35"'
-        text_w = 7 * len(label)  # about 7 px a character at 12 px
-        if text_w + 8 <= bar_w:  # inside the bar
-            text = f'<text x="{x0 + 4}" y="{y + row_h - 10}" fill="#fff">{_e(label)}</text>'
-        elif x1 + 4 + text_w <= width:  # after it
-            text = f'<text x="{x1 + 4}" y="{y + row_h - 10}">{_e(label)}</text>'
-        else:  # before it
-            text = (f'<text x="{x0 - 4}" y="{y + row_h - 10}" text-anchor="end">'
-                    f"{_e(label)}</text>")
-        out.append(f'<g><title>{_e(label)}: {_e(when)}</title>'
-                   f'<rect x="{x0}" y="{y}" width="{bar_w}" height="{row_h - 6}" '
-                   f'rx="3" fill="{colors[lane]}"{style}/>{text}</g>')
-    y = 30 + len(bars) * row_h + 8
-    out.append(f'<text x="{left}" y="{y + 24}">papers</text>')
-    for d, w in sorted(papers, key=lambda p: p[0].text):
-        out.append(f'<a href="{_e(w.id)}.html"><circle cx="{x(_year(d))}" cy="{y + 6}" r="5" '
-                   f'fill="#b279a2"><title>{_e(w.name)} ({_e(d.text)})</title></circle></a>')
-    out.append("</svg>")
-    return "\n".join(out)
 
 
 def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[tuple, int]) -> str:
@@ -204,7 +124,7 @@ def _entity_body(ds: Dataset, voc: Vocabulary, e: Entity, svg: str) -> str:
     parts = [f"<h1>{_e(e.name)}</h1>",
              f'<p class="kind">{_e(cls.label if cls else e.type)}'
              f' · <a href="{_e(e.id)}.ttl">Turtle</a> · <a href="{_e(e.id)}.jsonld">JSON-LD</a>'
-             + (f' · <a href="https://www.wikidata.org/wiki/{_e(e.wikidata)}">Wikidata</a>'
+             + (f' · <a href="{_e(WIKIDATA_PAGE.format(e.wikidata))}">Wikidata</a>'
                 if e.wikidata else "") + "</p>"]
     if e.description:
         parts.append(f"<p>{_e(e.description)}</p>")
@@ -256,9 +176,10 @@ def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity) -> dict:
     return node
 
 
-def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
-               site_url: str) -> int:
+def build_site(c: Compiled, out: Path, site_url: str) -> int:
     """Write the site into `out` (replaced only once complete); returns the page count."""
+    ds, voc, graph = c.dataset, c.voc, c.graph
+    downloads = [f for f in FORMATS.values() if f.in_build(c)]
     site_url = site_url.rstrip("/") + "/"
     person_id = default_entity(ds)
     entities = sorted(ds.entities.values(), key=lambda e: e.id)
@@ -280,9 +201,8 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
                 jsonld, svg = _schema_node(ds, voc, e), ""
             page = _page(e.name, _entity_body(ds, voc, e, svg), jsonld, depth=1)
             (tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
-        for fmt, exporter in EXPORTERS.items():
-            (tmp / f"dataset.{EXTENSIONS[fmt]}").write_text(exporter(graph, voc),
-                                                           encoding="utf-8")
+        for f in downloads:
+            write_chunks(tmp / f.file_name, f.chunks(c))
         meta = ds.metadata
         dataset_node = {
             "@context": CONTEXT, "@type": "Dataset", "@id": site_url + "#dataset",
@@ -291,10 +211,9 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
             "license": str(meta.get("license", "")), "version": str(meta.get("version", "")),
             "size": f"{len(graph.lines)} triples",
             "distribution": [
-                {"@type": "DataDownload", "encodingFormat": mime,
-                 "contentUrl": site_url + f"dataset.{ext}"}
-                for ext, mime in (("ttl", "text/turtle"), ("nt", "application/n-triples"),
-                                  ("jsonld", "application/ld+json"))],
+                {"@type": "DataDownload", "encodingFormat": f.media_type,
+                 "contentUrl": site_url + f.file_name, "description": f.description}
+                for f in downloads],
         }
         (tmp / "dataset-metadata.jsonld").write_text(
             json.dumps(dataset_node, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -308,8 +227,8 @@ def build_site(ds: Dataset, voc: Vocabulary, graph: CompiledGraph, out: Path,
                 f"{_e(ds.entities[person_id].name)}</a>. {len(graph.lines)} triples · "
                 f"version {_e(dataset_node['version'])} · "
                 f'<a href="{_e(dataset_node["license"])}">licence</a> · downloads: '
-                '<a href="dataset.ttl">Turtle</a>, <a href="dataset.nt">N-Triples</a>, '
-                '<a href="dataset.jsonld">JSON-LD</a></p>']
+                + ", ".join(f'<a href="{_e(f.file_name)}" title="{_e(f.description)}">'
+                          f"{_e(f.label)}</a>" for f in downloads) + "</p>"]
         for label in sorted(groups):
             body.append(f"<h2>{_e(label)} ({len(groups[label])})</h2>\n<ul>")
             body += [f'<li><a href="id/{_e(e.id)}.html">{_e(e.name)}</a></li>'

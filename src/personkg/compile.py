@@ -18,20 +18,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .load import paused_gc
 from .model import Claim, Dataset, Date, Reference, Text, Value
-from .schemas import value_kind
-from .vocab import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, SCHEMA, XSD, Vocabulary
+from .namespaces import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from .runtime import paused_gc
+from .vocab import Vocabulary
 
 __all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
            "reference_iri"]
 
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-SKOS_ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+RDF_TYPE = f"<{RDF.type}>"
+RDFS_LABEL = f"<{RDFS.label}>"
+SKOS_ALT = f"<{SKOS.altLabel}>"
 DESCRIPTION = f"<{SCHEMA.description}>"
 SAME_AS = f"<{SCHEMA.sameAs}>"
-WD_ENTITY = "http://www.wikidata.org/entity/"
 TRUE = f'"true"^^<{XSD.boolean}>'
 
 _T_STATEMENT = f"<{PKG.Statement}>"
@@ -181,11 +180,11 @@ def literal_for(value: Value, kind: str, base: str, terms: _Terms | None = None)
     if kind == "url":
         return terms.iri(str(value))
     if isinstance(value, Date):
-        return terms.literal(value.text, str(XSD) + value.xsd)
+        return terms.literal(value.text, XSD + value.xsd)
     if isinstance(value, Text):
         return terms.literal(value.text, lang=value.lang)
     if kind == "integer":
-        return terms.literal(str(value), str(XSD.integer))
+        return terms.literal(str(value), XSD.integer)
     return terms.literal(str(value))
 
 
@@ -220,9 +219,9 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     base = ds.base
     rank_iri = {k: nn(v) for k, v in voc.ranks.items()}
     trust_iri = {k: nn(v[0]) for k, v in voc.trust_levels.items()}
-    preds = {k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), value_kind(p))
+    preds = {k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), p.kind)
              for k, p in voc.claims.items()}
-    qpreds = {k: (nn(PKGPQ[q.name]), value_kind(q)) for k, q in voc.qualifiers.items()}
+    qpreds = {k: (nn(PKGPQ[q.name]), q.kind) for k, q in voc.qualifiers.items()}
     ref_iris: dict[tuple, str] = {}  # a reference's content -> its IRI, once each
 
     for ent in ds.entities.values():
@@ -238,7 +237,7 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
         for alias in ent.aliases:
             put(f"{s} {SKOS_ALT} {terms.literal(alias, lang='en')}")
         if ent.wikidata:
-            put(f"{s} {SAME_AS} {nn(WD_ENTITY + ent.wikidata)}")
+            put(f"{s} {SAME_AS} {nn(WD + ent.wikidata)}")
         best = best_claims(ent.claims)
         for i, claim in enumerate(ent.claims):
             direct, p_claim, p_stmt, kind = preds[claim.property]
@@ -296,14 +295,14 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
             if f.value_class == "Trust":
                 obj = trust_iri[str(v)]
             elif isinstance(v, Date):
-                obj = terms.literal(v.text, str(XSD) + v.xsd)
-            elif f.value_type == str(XSD.anyURI):
+                obj = terms.literal(v.text, XSD + v.xsd)
+            elif f.value_type == XSD.anyURI:
                 obj = nn(str(v))
             else:
                 obj = terms.literal(str(v))
             put(f"{s} {p} {obj}")
         if src.wikidata:
-            put(f"{s} {SAME_AS} {nn(WD_ENTITY + src.wikidata)}")
+            put(f"{s} {SAME_AS} {nn(WD + src.wikidata)}")
     # two best-rank statements with one value (an award in two years) give one truthy triple
     out.lines = out._canonical = sorted_unique(lines)
     return out

@@ -33,26 +33,22 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import parallel
-from .errors import RunError
-from .graph import CompiledGraph, Location
-from .load import paused_gc, release_memory
-from .progress import progress
-from .report import ERROR, WARNING, Issue
-from .resources import resource_dir
-from .vocab import Vocabulary
+from ... import runtime
+from ...compile import CompiledGraph, Location
+from ...errors import RunError
+from ...namespaces import PKG, PKGSH, RDF, RDFS, SH, XSD
+from ...progress import progress
+from ...resources import resource_dir
+from ...runtime import paused_gc, release_memory
+from ...vocab import Vocabulary
+from ..report import ERROR, WARNING, Issue
 
 __all__ = ["Shape", "load_shapes", "shacl_check", "shacl_results", "ENGINES"]
 
 ENGINES = ("fast", "pyshacl")
 
-SH = "http://www.w3.org/ns/shacl#"
-PKGSH = "https://w3id.org/personkg/shapes#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _TYPE = ox.NamedNode(RDF + "type")
-_STATEMENT = ox.NamedNode("https://w3id.org/personkg/ontology#Statement")
+_STATEMENT = ox.NamedNode(PKG.Statement)
 
 # Shape keys the fast engine reads; anything else on a shape (another constraint
 # component) makes it refuse the shapes rather than silently skip a rule.
@@ -516,7 +512,7 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
     shapes = load_shapes()
     run = Run(store or data_store(graph, voc))
-    if len(graph.lines) < parallel.MIN_TRIPLES or not parallel.two_cores():
+    if len(graph.lines) < runtime.MIN_TRIPLES or not runtime.two_cores():
         return (_core_results(run, shapes, "SHACL core constraints")
                 + _sparql_results(run, shapes, "SHACL SPARQL constraints"))
     return _in_two_threads(run, shapes)

@@ -23,20 +23,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import best_of
-from .model import Dataset, Entity
-from .output import write_file
-from .remote import Endpoint
-from .vocab import Vocabulary
+from ..compile import best_of
+from ..model import Dataset, Entity
+from ..namespaces import RDFS, WD, WDQS, WDQS_SCHOLARLY, WDT
+from ..output import write_file
+from ..remote import Endpoint
+from ..vocab import Vocabulary
 
 __all__ = ["Match", "Reconciliation", "reconcile", "write_qids", "WDQS", "WDQS_SCHOLARLY",
            "default_cache_dir"]
 
-WDQS = "https://query.wikidata.org/sparql"
-WDQS_SCHOLARLY = "https://query-scholarly.wikidata.org/sparql"
-WD = "http://www.wikidata.org/entity/"
-STRONG_IDS = ("arxiv_id", "doi", "orcid", "x_username", "website")
-SCHOLARLY_TYPES = ("ScholarlyArticle", "Thesis")
 BATCH = 200
 
 
@@ -144,9 +140,10 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
     # entity -> qid -> evidence ; identifier value -> items
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     duplicates: dict[str, list[str]] = {}
+    scholarly_types = voc.scholarly_types()
     for scholarly_side in (False, True):
-        group = [e for e in todo if (e.type in SCHOLARLY_TYPES) == scholarly_side]
-        for key in STRONG_IDS:
+        group = [e for e in todo if (e.type in scholarly_types) == scholarly_side]
+        for key in voc.strong_identifiers():
             prop = voc.claims[key].wikidata
             wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # term -> (entity, raw)
             for e in group:
@@ -157,7 +154,7 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
             for start in range(0, len(terms), BATCH):
                 chunk = terms[start:start + BATCH]
                 query = ("SELECT ?value ?item WHERE { VALUES ?value { " + " ".join(chunk)
-                         + f" }} ?item <http://www.wikidata.org/prop/direct/{prop}> ?value . }}")
+                         + f" }} ?item <{WDT}{prop}> ?value . }}")
                 by_value: dict[str, set[str]] = defaultdict(set)
                 for row in clients[scholarly_side].select(query):
                     term = (_iri(row["value"]) if key == "website"
@@ -175,7 +172,7 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
     # exact label and class, for the rest
     for scholarly_side in (False, True):
         rest = [e for e in todo if e.id not in found
-                and (e.type in SCHOLARLY_TYPES) == scholarly_side]
+                and (e.type in scholarly_types) == scholarly_side]
         by_class: dict[str, list[Entity]] = defaultdict(list)
         for e in rest:
             by_class[voc.wikidata_class_of(e.type) or ""].append(e)
@@ -185,8 +182,8 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
                 chunk = labels[start:start + BATCH]
                 values = " ".join(str(ox.Literal(x, language="en")) for x in chunk)
                 query = ("SELECT ?label ?item WHERE { VALUES ?label { " + values + " } "
-                         "?item <http://www.w3.org/2000/01/rdf-schema#label> ?label ; "
-                         f"<http://www.wikidata.org/prop/direct/P31> <{WD}{wd_class}> . }}")
+                         f"?item <{RDFS.label}> ?label ; "
+                         f"<{WDT.P31}> <{WD}{wd_class}> . }}")
                 hits: dict[str, set[str]] = defaultdict(set)
                 for row in clients[scholarly_side].select(query):
                     if row.get("item", "").startswith(WD):

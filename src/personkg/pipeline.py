@@ -1,0 +1,226 @@
+"""The pipeline: load the records, check them in four layers, compile the graph, write
+every format. The CLI and the Python API (`personkg.build`, `personkg.check`) both run it.
+
+1. YAML syntax (and UTF-8);          2. JSON Schema per record kind;
+3. references between records;        4. SHACL on the compiled graph.
+
+`check_dataset()` runs the layers in order and returns a `Checked` result: the report, and
+the dataset and graph built from the records that passed layers 1-2. A problem found by an
+earlier layer is not reported again by a later one at the same place. `build()` writes every
+format of `export.FORMATS` into a folder that is replaced only once complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from . import runtime
+from .checks.records import prepare, schema_check
+from .checks.references import reference_check
+from .checks.report import Issue, Report, render_json
+from .checks.shacl import shacl_check
+from .compile import CompiledGraph, compile_dataset
+from .errors import DataError, RunError
+from .export import FORMATS, Compiled
+from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file
+from .model import Dataset, Source
+from .output import write_chunks, write_dir
+from .progress import progress
+from .resources import KINDS_HINT, default_data_dir, resource_dir
+from .runtime import paused_gc, release_memory
+from .vocab import Vocabulary
+
+__all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
+           "load_dataset", "build", "compiled"]
+
+
+@dataclass
+class Checked:
+    report: Report
+    dataset: Dataset
+    graph: CompiledGraph | None
+
+
+class Invalid(DataError):
+    """The dataset does not conform: `report` says why. Nothing was written."""
+
+    def __init__(self, report: Report):
+        super().__init__("the dataset does not validate; nothing was written")
+        self.report = report
+
+
+@paused_gc()
+def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
+    """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
+    root = Path(root)
+    shapes_dir = resource_dir("shapes")
+    value_kinds = {k: p.kind for k, p in voc.claims.items()}
+    qualifier_kinds = {k: p.kind for k, p in voc.qualifiers.items()}
+    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds)
+    items = load_dir(root, voc.kinds(), prepare_one)
+    if not items:
+        raise RunError(f"{root}: no records found (expected YAML files in subfolders "
+                       f"{KINDS_HINT})")
+    ds = Dataset(root=root)
+    meta_path = root / "dataset.yaml"
+    if meta_path.is_file():
+        meta = _load_metadata(meta_path, shapes_dir, report)
+        if meta:
+            ds.metadata = dict(meta)
+            ds.base = str(meta.get("base", ds.base))
+    owner: dict[str, Path] = {}
+    broken: set[str] = set()
+    # Records whose id matches their file name claim their id first, so a copy under
+    # another name is the one reported as the duplicate.
+    records = [i for i in items if isinstance(i, RawRecord)]
+    records.sort(key=lambda r: r.data.get("id") != r.path.stem)
+    for item in items:
+        if isinstance(item, LoadProblem):
+            report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
+            broken.add(item.path.stem)
+    for item in progress(records, "checking records"):
+        report.records += 1
+        rid = item.data.get("id")
+        id_line = item.data.key_lines.get("id", 1)
+        if isinstance(rid, str):
+            if rid != item.path.stem:
+                broken.add(item.path.stem)
+                report.add(Issue.at(item.path, id_line, "id-mismatch",
+                                    f"id {rid!r} differs from the file name {item.path.name!r}",
+                                    layer="references"))
+            if rid in owner:
+                report.add(Issue.at(item.path, id_line, "duplicate-id",
+                                    f"id {rid!r} is already used by {_shown(owner[rid])}",
+                                    layer="references"))
+                continue
+            owner[rid] = item.path
+        done = item.prepared
+        if isinstance(done, list):  # the schema check's problems
+            report.extend(done)
+            if isinstance(rid, str):
+                broken.add(rid)
+        elif isinstance(done, Source):
+            ds.sources[done.id] = done
+        else:
+            ds.entities[done.id] = done
+    report.extend(reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
+    return ds
+
+
+def _shown(path: Path) -> str:
+    return Issue.at(path, 0, "", "").path
+
+
+def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:
+    item = load_file(path, "dataset")
+    if isinstance(item, LoadProblem):
+        report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
+        return None
+    problems = schema_check(item, shapes_dir)
+    report.extend(problems)
+    return None if problems else item.data
+
+
+def check_dataset(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
+                  engine: str = "fast") -> Checked:
+    """Run every layer on the data folder `root` (SHACL with `engine`: fast or pyshacl)."""
+    voc = voc or Vocabulary.load()
+    checked = check_records(root, voc)
+    if shacl:
+        add_shacl(checked, voc, engine)
+    return checked
+
+
+def check_records(root: Path, voc: Vocabulary) -> Checked:
+    """Layers 1-3, and the graph compiled from the records that passed them."""
+    report = Report()
+    ds = load_dataset(root, voc, report)
+    graph = compile_dataset(ds, voc)
+    report.triples = len(graph.lines)
+    return Checked(report, ds, graph)
+
+
+def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
+    """Layer 4 into `checked.report` (a place an earlier layer reported is not reported
+    again)."""
+    assert checked.graph is not None
+    report = checked.report
+    already = {(i.path, i.line) for i in report.issues}
+    for issue in shacl_check(checked.graph, voc, engine):
+        if (issue.path, issue.line) not in already:
+            report.add(issue)
+    release_memory()
+
+
+
+def check(data: Path | str | None = None, engine: str = "fast") -> Report:
+    """Every layer on the dataset folder `data` (default: `./data` when it holds a
+    dataset, else the embedded one): the report of what is wrong, if anything."""
+    return check_dataset(_folder(data), Vocabulary.load(), engine=engine).report
+
+
+def _folder(data: Path | str | None) -> Path:
+    return Path(data) if data is not None else default_data_dir()
+
+
+def compiled(data: Path | str | None = None, shacl: bool = False) -> Compiled:
+    """The dataset at `data`, checked (SHACL too when `shacl`) and compiled, ready for a
+    format; `Invalid` when it does not conform."""
+    voc = Vocabulary.load()
+    result = check_dataset(_folder(data), voc, shacl=shacl)
+    if not result.report.conforms():
+        raise Invalid(result.report)
+    assert result.graph is not None
+    return Compiled(result.dataset, result.graph, voc)
+
+
+@dataclass
+class Built:
+    """What `build` wrote: the files (in writing order) and what the formats said."""
+
+    compiled: Compiled
+    report: Report
+    files: list[str] = field(default_factory=list)
+
+
+def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
+    """Validate, then write every format of `FORMATS` that applies and `validation.json`
+    into the folder `out`, replaced only once complete; `Invalid` (nothing written) when
+    the dataset does not conform."""
+    out = Path(out)
+    voc = Vocabulary.load()
+    with paused_gc():  # a short-lived process: no cycles worth collecting
+        result = check_records(_folder(data), voc)
+        if not result.report.conforms():  # every layer's problems, as validate gives them
+            add_shacl(result, voc)
+            raise Invalid(result.report)
+        assert result.graph is not None
+        c = Compiled(result.dataset, result.graph, voc)
+        formats = [f for f in FORMATS.values() if f.in_build(c)]
+        built = Built(c, result.report, [*(f.file_name for f in formats), "validation.json"])
+
+        def fill(tmp: Path) -> None:
+            # On a large graph SHACL runs in a thread while the exports are written:
+            # pyoxigraph loads the store and answers queries without holding the GIL.
+            # Until it has finished the files are only in the temporary folder, which a
+            # failure removes. On a small graph SHACL runs first, and a failure stops
+            # before any export is written.
+            shacl = None
+            if len(c.graph.lines) >= runtime.MIN_TRIPLES:
+                shacl = runtime.Background(lambda: add_shacl(result, voc))
+            else:
+                add_shacl(result, voc)
+                if not result.report.conforms():
+                    raise Invalid(result.report)
+            for f in progress(formats, "writing exports"):
+                write_chunks(tmp / f.file_name, f.chunks(c))
+            if shacl is not None:
+                shacl.join()
+                if not result.report.conforms():
+                    raise Invalid(result.report)
+            write_chunks(tmp / "validation.json", [render_json(result.report)])
+
+        write_dir(out, fill)
+    return built
