@@ -12,6 +12,7 @@ from rdflib.namespace import SDO
 
 from conftest import REPO
 from personkg.errors import DataError
+from personkg.vocab import Vocabulary
 
 S = Namespace("http://schema.org/")
 ID = "https://w3id.org/personkg/id/"
@@ -94,7 +95,7 @@ def test_a_payload_outside_the_json_schema_is_refused(page):
     bad = json.loads(json.dumps(page))
     bad["mainEntity"]["worksFor"][0]["startDate"] = "May 2016"
     with pytest.raises(DataError) as err:
-        _check_schemaorg(bad)
+        _check_schemaorg(bad, Vocabulary.load())
     assert "mainEntity/worksFor/0/startDate" in str(err.value)
 
 

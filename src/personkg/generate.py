@@ -12,10 +12,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .namespaces import JSON_SCHEMA, PKG, PKGP, PKGPQ, PKGPS, PKGSH, RDF, SCHEMA_BASE, SH, XSD
+from .namespaces import (
+    JSON_SCHEMA,
+    PKG,
+    PKGP,
+    PKGPQ,
+    PKGPS,
+    PKGSH,
+    RDF,
+    SCHEMA,
+    SCHEMA_BASE,
+    SH,
+    XSD,
+)
 from .vocab import DATE_TYPE, Property, Vocabulary
 
-__all__ = ["ID_PATTERN", "DATE_PATTERN", "record_schemas", "property_shapes",
+__all__ = ["profile_schema", "ID_PATTERN", "DATE_PATTERN", "record_schemas", "property_shapes",
            "write_generated"]
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -151,6 +163,90 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
     return out
 
 
+# ------------------------------------------------------ schema.org ProfilePage
+
+def _term(iri: str | None) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def profile_schema(voc: Vocabulary) -> dict[str, Any]:
+    """The JSON Schema of the schema.org ProfilePage (`export/schemaorg.py`): the person's
+    fields are the ontology's properties with a schema.org counterpart, each in the form the
+    exporter gives it (a Role, text, a node or a value)."""
+    iri, date, thing = ({"$ref": f"#/$defs/{d}"} for d in ("iri", "date", "thing"))
+    many: Any = lambda item: {"type": "array", "items": item}  # noqa: E731
+    shown = voc.profile_properties("Person")
+    person: dict[str, Any] = {"@type": {"const": "Person"}, "@id": iri,
+                              "name": {"type": "string", "minLength": 1},
+                              "description": {"type": "string"}}
+    person.update({_term(p.schema_org): iri for p in shown if p.kind == "url"})
+    person["sameAs"] = {**many(iri), "uniqueItems": True}
+    person["identifier"] = many({"$ref": "#/$defs/propertyValue"})
+    roles = [p for p in shown if p.is_item and p.schema_org_role and not p.schema_org_text]
+    for p in shown:
+        if p.kind == "url":
+            continue
+        if p in roles:
+            schema = many({"$ref": "#/$defs/role"})
+        elif p.schema_org_text:
+            schema = many({"type": "string"})
+        elif p.is_item:
+            schema = many(thing)
+        else:
+            value = date if p.kind == "date" else {"type": "string"}
+            schema = value if p.single_valued else many(value)
+        person[_term(p.schema_org)] = schema
+    role: dict[str, Any] = {"@type": {"enum": sorted({_term(p.schema_org_role) for p in roles})}}
+    role.update({_term(p.schema_org): thing for p in roles})
+    role["roleName"] = {"type": "string"}
+    dated = [voc.qualifiers[k] for p in roles for k in p.qualifiers
+             if voc.qualifiers[k].kind == "date" and voc.qualifiers[k].schema_org]
+    role.update({_term(q.schema_org): date for q in dated})
+    work_types = [_term(voc.classes[t].schema_org) for t in voc.scholarly_types()]
+    strict = {"additionalProperties": False}
+    return {
+        "$schema": JSON_SCHEMA, "$id": f"{SCHEMA_BASE}schemaorg-profile.schema.json",
+        "title": "personkg schema.org ProfilePage",
+        "description": "The JSON-LD that `personkg export --format schemaorg` writes and "
+                       "`personkg site` embeds: a ProfilePage whose mainEntity is a Person. "
+                       "Generated from the ontology; the export is checked against it before "
+                       "it is written.",
+        "type": "object", "required": ["@context", "@type", "@id", "mainEntity"], **strict,
+        "properties": {
+            "@context": {"const": {"@vocab": str(SCHEMA)}}, "@type": {"const": "ProfilePage"},
+            "@id": iri, "name": {"type": "string", "minLength": 1},
+            "mainEntity": {"$ref": "#/$defs/person"},
+            "hasPart": many({"$ref": "#/$defs/work"}),
+        },
+        "$defs": {
+            "iri": {"type": "string", "pattern": r"^https?://\S+$"},
+            "date": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            "thing": {"type": "object", "required": ["@type", "@id", "name"], **strict,
+                      "properties": {"@type": {"type": "string", "pattern": "^[A-Z][A-Za-z]+$"},
+                                     "@id": iri, "name": {"type": "string", "minLength": 1},
+                                     "sameAs": iri}},
+            "propertyValue": {"type": "object", "required": ["@type", "propertyID", "value"],
+                              **strict, "properties": {
+                                  "@type": {"const": "PropertyValue"},
+                                  "propertyID": {"type": "string"},
+                                  "value": {"type": "string", "minLength": 1}}},
+            "role": {"type": "object", "required": ["@type"], "properties": role,
+                     "minProperties": 2, **strict},
+            "person": {"type": "object", "required": ["@type", "@id", "name"],
+                       "properties": person, **strict},
+            "work": {"type": "object", "required": ["@type", "@id", "name", "author"],
+                     "properties": {
+                         "@type": {"enum": work_types}, "@id": iri,
+                         "name": {"type": "string", "minLength": 1}, "datePublished": date,
+                         "identifier": many({"$ref": "#/$defs/propertyValue"}), "url": iri,
+                         "author": {"type": "object", "required": ["@list"], **strict,
+                                    "properties": {"@list": {"type": "array", "minItems": 1,
+                                                             "items": thing}}}},
+                     **strict},
+        },
+    }
+
+
 # ------------------------------------------------------------------- SHACL
 
 def _ttl_str(s: str) -> str:
@@ -261,6 +357,8 @@ def generated_files(voc: Vocabulary) -> dict[str, str]:
     """`{file name under shapes/: text}` for everything generated."""
     files = {f"{kind}.schema.json": json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
              for kind, schema in record_schemas(voc).items()}
+    files["schemaorg-profile.schema.json"] = (
+        json.dumps(profile_schema(voc), indent=2, ensure_ascii=False) + "\n")
     files["properties.shacl.ttl"] = property_shapes(voc)
     return files
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import LineDict, LineList, RawRecord
+from .namespaces import DEFAULT_BASE
 
 __all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "Dataset",
            "parse_date", "entity_from_raw", "source_from_raw"]
@@ -152,7 +153,7 @@ class Dataset:
     root: Path
     entities: dict[str, Entity] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
-    base: str = "https://w3id.org/personkg/id/"
+    base: str = DEFAULT_BASE
     metadata: dict[str, Any] = field(default_factory=dict)
 
 

@@ -13,7 +13,7 @@ __all__ = [
     "Namespace", "PKG", "PKGD", "PKGP", "PKGPS", "PKGPQ", "PKGPR", "PKGSH", "DEFAULT_BASE",
     "DEFAULT_GRAPH", "DEFAULT_SITE_URL", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
     "SKOS", "SCHEMA", "PROV", "WD", "WDT", "WDP", "WDPS", "WIKIDATA_PAGE", "WDQS",
-    "WDQS_SCHOLARLY", "SVG", "JSON_SCHEMA", "prefixes", "PREFIXES",
+    "WDQS_SCHOLARLY", "WIKIBASE", "SVG", "JSON_SCHEMA", "prefixes", "PREFIXES",
 ]
 
 
@@ -64,6 +64,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 WDP = Namespace("http://www.wikidata.org/prop/")
 WDPS = Namespace("http://www.wikidata.org/prop/statement/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/{}"
 WDQS = "https://query.wikidata.org/sparql"
 WDQS_SCHOLARLY = "https://query-scholarly.wikidata.org/sparql"

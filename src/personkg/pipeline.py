@@ -19,7 +19,7 @@ from pathlib import Path
 from . import runtime
 from .checks.records import prepare, schema_check
 from .checks.references import reference_check
-from .checks.report import Issue, Report, render_json
+from .checks.report import Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
 from .compile import CompiledGraph, compile_dataset
 from .errors import DataError, RunError
@@ -92,7 +92,7 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
                                     layer="references"))
             if rid in owner:
                 report.add(Issue.at(item.path, id_line, "duplicate-id",
-                                    f"id {rid!r} is already used by {_shown(owner[rid])}",
+                                    f"id {rid!r} is already used by {display_path(owner[rid])}",
                                     layer="references"))
                 continue
             owner[rid] = item.path
@@ -107,10 +107,6 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
             ds.entities[done.id] = done
     report.extend(reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
     return ds
-
-
-def _shown(path: Path) -> str:
-    return Issue.at(path, 0, "", "").path
 
 
 def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:

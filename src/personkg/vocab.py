@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,6 +21,7 @@ from .resources import resource_dir
 
 __all__ = ["DATE_TYPE", "LANG_STRING", "EntityClass", "Property", "SourceField", "Vocabulary"]
 
+SCHEMA_NS = str(ns.SCHEMA)
 DATE_TYPE = ns.PKG.DateValue
 LANG_STRING = ns.RDF.langString
 
@@ -64,6 +66,10 @@ class Property:
     pattern: str | None = None
     same_as: str | None = None  # URL template for sameAs links, "{}" is the value
     reconcile_order: int | None = None  # an identifier naming one thing: reconcile's order
+    profile_order: int | None = None  # its place on a ProfilePage (with schema_org)
+    schema_org_role: str | None = None  # the schema.org Role class its values are wrapped in
+    schema_org_text: bool = False  # schema.org takes the value as text, not as a node
+    identifier_name: str | None = None  # the name of the identifier, if not the label
 
     @property
     def is_item(self) -> bool:
@@ -101,6 +107,8 @@ class Vocabulary:
     low_trust: set[str] = field(default_factory=set)  # trust keys a published fact must not rest on
     ranks: dict[str, str] = field(default_factory=dict)  # key -> iri
     graph: Graph = field(default_factory=Graph)
+    #: what is worked out once per vocabulary (a compiled validator, ...)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -142,6 +150,27 @@ class Vocabulary:
 
     def entity_classes(self) -> list[EntityClass]:
         return [c for c in self.classes.values() if c.kind and c.kind != "sources"]
+
+    def profile_properties(self, type_name: str) -> list[Property]:
+        """The claim properties a ProfilePage of this type shows: those with a schema.org
+        counterpart, by `profile_order`, then in ontology order."""
+        shown = [p for p in self.claims_for(type_name) if p.schema_org]
+        return sorted(shown, key=lambda p: _or_last(p.profile_order))
+
+    def identifiers(self, type_name: str) -> list[Property]:
+        """The identifier properties of this type (those with a page: `same_as`)."""
+        return [p for p in self.claims_for(type_name) if p.same_as]
+
+    def by_schema_org(self, type_name: str, term: str) -> list[Property]:
+        """The claim properties of this type that map to schema.org `term` ("author")."""
+        return [p for p in self.claims_for(type_name) if p.schema_org == SCHEMA_NS + term]
+
+    def qualifier_for(self, prop: Property, term: str) -> str | None:
+        """The key of `prop`'s qualifier that maps to schema.org `term`, if any."""
+        for key in prop.qualifiers:
+            if self.qualifiers[key].schema_org == SCHEMA_NS + term:
+                return key
+        return None
 
     def trust_order(self) -> list[str]:
         """Trust keys, most trusted first."""
@@ -231,6 +260,9 @@ def _load(path: str) -> Vocabulary:
             )),
             pattern=text(s, PKG.pattern), same_as=text(s, PKG.sameAsPattern),
             reconcile_order=number(s, PKG.reconcileOrder),
+            profile_order=number(s, PKG.profileOrder),
+            schema_org_role=text(s, PKG.schemaOrgRole), schema_org_text=flag(s, PKG.schemaOrgText),
+            identifier_name=text(s, PKG.identifierName),
         )
         for role in prop.roles:
             table = {"claim": voc.claims, "qualifier": voc.qualifiers,

@@ -8,10 +8,61 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["Issue", "Report", "RENDERERS"]
+__all__ = ["Issue", "Report", "RENDERERS", "CODES", "Code"]
 
 ERROR = "error"
 WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """What an issue code means, and the layer that reports it (1 YAML, 2 JSON Schema,
+    3 references between records, 4 SHACL)."""
+
+    layers: tuple[int, ...]
+    meaning: str
+    severity: str = ERROR
+
+
+#: Every code `personkg validate` reports. A test holds this table to the codes raised in
+#: the code, the `pkgsh:code` of every shape and the README's table.
+CODES: dict[str, Code] = {
+    "yaml-syntax": Code((1,), "the file is not valid YAML (a duplicate key too)"),
+    "not-utf8": Code((1,), "the file is not UTF-8 text"),
+    "not-a-record": Code((1,), "the file does not hold one mapping"),
+    "unknown-key": Code((2,), "a key the record's schema does not allow"),
+    "missing-key": Code((2,), "a required key is missing"),
+    "wrong-type": Code((2,), "a value of the wrong type (text for a number, a list for text)"),
+    "bad-date": Code((2,), "not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
+    "bad-value": Code((2,), "a value its schema does not allow"),
+    "claim-without-source": Code((2, 4), "a claim with no source"),
+    "deprecated-without-reason": Code((2, 4), "a deprecated claim that does not say why"),
+    "unknown-id": Code((3,), "a claim points at an id that is not an entity of the dataset"),
+    "unknown-source": Code((3,), "a reference names a source that is not a source record"),
+    "duplicate-id": Code((3,), "two records with one id"),
+    "id-mismatch": Code((3,), "a record whose id is not its file name"),
+    "duplicate-claim": Code((3,), "two claims with one value and the same qualifiers"),
+    "entity-label": Code((4,), "an entity without exactly one name"),
+    "source-field": Code((4,), "a source without one title, trust level, URL or retrieval "
+                               "date as its shape requires"),
+    "statement-without-reference": Code((4,), "a statement with no reference"),
+    "reference-source": Code((4,), "a reference that is not stated in one source"),
+    "statement-rank": Code((4,), "a statement without exactly one rank"),
+    "start-after-end": Code((4,), "a statement that ends before it starts"),
+    "duplicate-series-ordinal": Code((4,), "two values of a list share a series ordinal"),
+    "value-type": Code((4,), "a value of the wrong class or datatype for its property"),
+    "qualifier-type": Code((4,), "a qualifier value of the wrong class or datatype"),
+    "domain": Code((4,), "a property used on a type it is not for"),
+    "conflicting-values": Code((4,), "a single-valued property with two best-rank values"),
+    "quotation-status-evidence": Code(
+        (4,), "a quotation called verbatim-verified or altered without a medium- or "
+              "high-trust source quoting the words found"),
+    "altered-without-wording": Code((4,), "an altered quotation without `exact_wording`"),
+    "alternative-values": Code((4,), "values kept side by side because sources disagree",
+                               WARNING),
+    "weakly-sourced": Code((4,), "a fact resting only on low-trust sources (not reported for "
+                                 "statements about a quotation that has a status)", WARNING),
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -26,13 +77,13 @@ class Issue:
     @classmethod
     def at(cls, path: Path | str, line: int | None, code: str, message: str,
            severity: str = ERROR, layer: str = "") -> Issue:
-        return cls(_display(path), line or 0, severity, code, message, layer)
+        return cls(display_path(path), line or 0, severity, code, message, layer)
 
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-def _display(path: Path | str) -> str:
+def display_path(path: Path | str) -> str:
     """A path relative to the working directory when it is below it."""
     p = Path(path)
     try:

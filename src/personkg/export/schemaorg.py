@@ -2,12 +2,14 @@
 
 Built directly as a compact JSON-LD tree from the records (best-rank facts only), so no
 JSON-LD processor runs over the whole graph and no remote context is needed: the context is
-inline, `{"@vocab": "http://schema.org/"}` (the http form, which the official context also
+inline, with schema.org in its http form as `@vocab` (the form the official context also
 expands to, and which the rest of the project uses).
 
-- positions, memberships and studies use the schema.org Role pattern: `worksFor` ->
-  `EmployeeRole` -> `worksFor`, `memberOf` -> `OrganizationRole` -> `memberOf`, `alumniOf` ->
-  `OrganizationRole` -> `alumniOf`, with `roleName`, `startDate`, `endDate`;
+- every claim property with a `pkg:schemaOrg` counterpart in the ontology is shown; the
+  ontology also says its place (`pkg:profileOrder`) and its form: values with dates in the
+  schema.org Role pattern (`pkg:schemaOrgRole`: `worksFor` -> `EmployeeRole` -> `worksFor`,
+  with `roleName`, `startDate`, `endDate` from the qualifiers' own counterparts), text
+  (`pkg:schemaOrgText`), or nodes;
 - identifiers are `PropertyValue`s, and the matching profile URLs are `sameAs`;
 - facts that rest only on low-trust sources are left out (the validator warns about them);
 - the person's papers are the page's `hasPart`, each with its authors in order as a JSON-LD
@@ -17,30 +19,19 @@ expands to, and which the rest of the project uses).
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
 from ..compile import best_of
 from ..errors import DataError
+from ..generate import profile_schema
 from ..model import Claim, Dataset, Date, Entity, Text
 from ..namespaces import SCHEMA, WIKIDATA_PAGE
-from ..resources import resource_dir
-from ..vocab import Vocabulary
+from ..vocab import Property, Vocabulary
 
 __all__ = ["CONTEXT", "profile_page", "page_text", "check_page", "has_person", "default_entity",
            "script_json", "schema_type"]
 
 CONTEXT = {"@vocab": str(SCHEMA)}
-ROLE_PATTERN = {  # claim key -> (schema.org property, Role class)
-    "employer": ("worksFor", "EmployeeRole"),
-    "member_of": ("memberOf", "OrganizationRole"),
-    "educated_at": ("alumniOf", "OrganizationRole"),
-}
-IDENTIFIERS = {"x_username": "X username", "github_username": "GitHub username",
-               "orcid": "ORCID iD"}
-WORK_TYPES = ("ScholarlyArticle", "Thesis")
-
-
 def _best(ds: Dataset, e: Entity, key: str, low_trust: set[str]) -> list[Claim]:
     """Best-rank claims of `key`, leaving out those that rest only on low-trust sources: a
     page for other sites publishes what the dataset can stand behind."""
@@ -76,99 +67,146 @@ def default_entity(ds: Dataset) -> str:
     return max(people, key=lambda e: (len(e.claims), e.id)).id
 
 
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _identifiers(ds: Dataset, voc: Vocabulary, e: Entity, same_as: list[str] | None,
+                 low_trust: set[str]) -> list[dict[str, object]]:
+    """The entity's identifiers as PropertyValues; their pages go to `same_as`."""
+    out: list[dict[str, object]] = []
+    for prop in voc.identifiers(e.type):
+        for c in _best(ds, e, prop.key, low_trust):
+            out.append({"@type": "PropertyValue",
+                        "propertyID": prop.identifier_name or prop.label,
+                        "value": str(c.value)})
+            if same_as is not None and prop.same_as:
+                same_as.append(prop.same_as.format(c.value))
+    return out
+
+
+def _role(ds: Dataset, voc: Vocabulary, prop: Property, c: Claim) -> dict[str, object]:
+    """A value wrapped in its schema.org Role: the role's name first, then its dates."""
+    term = _local(str(prop.schema_org))
+    role: dict[str, object] = {"@type": _local(prop.schema_org_role or SCHEMA.Role),
+                               term: _node(ds, voc, str(c.value))}
+    named = [k for k in prop.qualifiers if k in c.qualifiers
+             and voc.qualifiers[k].schema_org == SCHEMA.roleName
+             and (voc.qualifiers[k].kind != "item" or str(c.qualifiers[k]) in ds.entities)]
+    if named:
+        v = c.qualifiers[named[0]]
+        role["roleName"] = (ds.entities[str(v)].name if voc.qualifiers[named[0]].kind == "item"
+                            else str(v))
+    for k in prop.qualifiers:
+        q = voc.qualifiers[k]
+        if k in c.qualifiers and q.schema_org and q.kind == "date":
+            role[_local(q.schema_org)] = _text(c.qualifiers[k])
+    return role
+
+
+def _as_text(ds: Dataset, voc: Vocabulary, prop: Property, c: Claim) -> str:
+    """A value as schema.org text: its name, and the date of its qualifiers."""
+    name = ds.entities[str(c.value)].name if prop.is_item else _text(c.value)
+    dates = [_text(c.qualifiers[k]) for k in prop.qualifiers
+             if k in c.qualifiers and voc.qualifiers[k].kind == "date"]
+    return f"{name} ({dates[0]})" if dates else name
+
+
+def _field(ds: Dataset, voc: Vocabulary, prop: Property, claims: list[Claim]) -> object:
+    """The schema.org value of one property's best claims, by the kind of its values: a
+    Role when its values have start or end dates, text when schema.org wants text, a node
+    for an item, else the value itself (one, for a single-valued property)."""
+    if prop.is_item and not prop.schema_org_text:
+        if prop.schema_org_role:
+            roles = [_role(ds, voc, prop, c) for c in claims]
+            return sorted(roles, key=lambda r: (str(r.get("startDate", "")),
+                                                json.dumps(r, sort_keys=True)))
+        return [_node(ds, voc, str(c.value)) for c in claims]
+    if prop.schema_org_text:
+        return sorted(_as_text(ds, voc, prop, c) for c in claims)
+    if prop.single_valued:
+        return _text(claims[0].value) if len(claims) == 1 and not claims[0].alternative else None
+    return [_text(c.value) for c in claims]
+
+
 def profile_page(ds: Dataset, voc: Vocabulary, entity_id: str) -> dict:
+    """The ProfilePage of one person. Every mapping comes from the ontology: each claim
+    property with a `pkg:schemaOrg` counterpart is shown (links first: `url`, `identifier`,
+    `sameAs`; then the rest by `pkg:profileOrder`), its form given by its values' kind."""
     e = ds.entities[entity_id]
+    low = voc.low_trust
     person: dict[str, object] = {"@type": "Person", "@id": ds.base + e.id, "name": e.name}
     if e.description:
         person["description"] = e.description
     same_as = [WIKIDATA_PAGE.format(e.wikidata)] if e.wikidata else []
-    websites = [str(c.value) for c in _best(ds, e, "website", voc.low_trust)]
-    if websites:
-        person["url"] = websites[0]
-        same_as += websites
-    identifiers = []
-    for key, label in IDENTIFIERS.items():
-        prop = voc.claims[key]
-        for c in _best(ds, e, key, voc.low_trust):
-            identifiers.append({"@type": "PropertyValue", "propertyID": label,
-                                "value": str(c.value)})
-            if prop.same_as:
-                same_as.append(prop.same_as.format(c.value))
+    shown = voc.profile_properties(e.type)
+    for prop in shown:
+        if prop.kind == "url":  # the first one is the url; all are the person's pages
+            links = [str(c.value) for c in _best(ds, e, prop.key, low)]
+            if links:
+                person.setdefault(_local(str(prop.schema_org)), links[0])
+                same_as += links
+    identifiers = _identifiers(ds, voc, e, same_as, low)
     if identifiers:
         person["identifier"] = identifiers
     if same_as:
         person["sameAs"] = sorted(dict.fromkeys(same_as))
-    births = _best(ds, e, "birth_date", voc.low_trust)
-    if len(births) == 1 and not births[0].alternative:
-        person["birthDate"] = _text(births[0].value)
-    nationality = [_node(ds, voc, str(c.value))
-                   for c in _best(ds, e, "citizenship", voc.low_trust)]
-    if nationality:
-        person["nationality"] = nationality
-    for key, (prop, role_class) in ROLE_PATTERN.items():
-        roles = []
-        for c in _best(ds, e, key, voc.low_trust):
-            role: dict[str, object] = {"@type": role_class, prop: _node(ds, voc, str(c.value))}
-            role_name = c.qualifiers.get("role")
-            degree = c.qualifiers.get("academic_degree")
-            if role_name:
-                role["roleName"] = str(role_name)
-            elif degree and str(degree) in ds.entities:
-                role["roleName"] = ds.entities[str(degree)].name
-            for q, sprop in (("start", "startDate"), ("end", "endDate")):
-                if q in c.qualifiers:
-                    role[sprop] = _text(c.qualifiers[q])
-            roles.append(role)
-        if roles:
-            person[prop] = sorted(roles, key=lambda r: (str(r.get("startDate", "")),
-                                                        json.dumps(r, sort_keys=True)))
-    awards = []
-    for c in _best(ds, e, "award_received", voc.low_trust):
-        name = ds.entities[str(c.value)].name
-        when = c.qualifiers.get("point_in_time")
-        awards.append(f"{name} ({_text(when)})" if when else name)
-    if awards:
-        person["award"] = sorted(awards)
-    topics = [{"@type": "DefinedTerm", "@id": ds.base + str(c.value),
-               "name": ds.entities[str(c.value)].name}
-              for c in _best(ds, e, "field_of_work", voc.low_trust)]
-    if topics:
-        person["knowsAbout"] = topics
+    for prop in shown:
+        claims = _best(ds, e, prop.key, low)
+        if prop.kind == "url" or not claims:
+            continue
+        value = _field(ds, voc, prop, claims)
+        if value:
+            person[_local(str(prop.schema_org))] = value
     page: dict[str, object] = {"@context": CONTEXT, "@type": "ProfilePage",
                                "@id": ds.base + e.id + "#profile", "name": e.name,
                                "mainEntity": person}
-    works = []
-    for w in sorted(ds.entities.values(), key=lambda x: x.id):
-        if w.type not in WORK_TYPES:
-            continue
-        authors = sorted(_best(ds, w, "author", voc.low_trust), key=lambda c: int(str(
-            c.qualifiers.get("series_ordinal", 0))))
-        if e.id not in [str(c.value) for c in authors]:
-            continue
-        art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
-        titles = _best(ds, w, "title", voc.low_trust)
-        art["name"] = _text(titles[0].value) if titles else w.name
-        dates = _best(ds, w, "publication_date", voc.low_trust)
-        if dates:
-            art["datePublished"] = _text(dates[0].value)
-        ids = [{"@type": "PropertyValue", "propertyID": "arXiv", "value": str(c.value)}
-               for c in _best(ds, w, "arxiv_id", voc.low_trust)]
-        ids += [{"@type": "PropertyValue", "propertyID": "DOI", "value": str(c.value)}
-                for c in _best(ds, w, "doi", voc.low_trust)]
-        if ids:
-            art["identifier"] = ids
-        urls = [str(c.value) for c in _best(ds, w, "url", voc.low_trust)]
-        if urls:
-            art["url"] = urls[0]
-        art["author"] = {"@list": [
-            {"@type": "Person", "@id": ds.base + str(c.value),
-             "name": str(c.qualifiers.get("stated_as") or ds.entities[str(c.value)].name)}
-            for c in authors]}
-        works.append(art)
-    if works:
-        page["hasPart"] = sorted(works, key=lambda a: (str(a.get("datePublished", "")),
+    works = [_work(ds, voc, w, e.id) for w in sorted(ds.entities.values(), key=lambda x: x.id)
+             if w.type in voc.scholarly_types()]
+    parts = [w for w in works if w is not None]
+    if parts:
+        page["hasPart"] = sorted(parts, key=lambda a: (str(a.get("datePublished", "")),
                                                        str(a["@id"])))
     return page
+
+
+def _first(ds: Dataset, voc: Vocabulary, w: Entity, term: str, low: set[str]) -> str | None:
+    """The first best value of the work's properties that map to schema.org `term`."""
+    for prop in voc.by_schema_org(w.type, term):
+        claims = _best(ds, w, prop.key, low)
+        if claims:
+            return _text(claims[0].value)
+    return None
+
+
+def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, object] | None:
+    """A scholarly work that `author_id` wrote, with its authors in order (a JSON-LD list:
+    schema.org's `author` is unordered), or None."""
+    low = voc.low_trust
+    authors: list[tuple[int, str, Claim]] = []
+    for prop in voc.by_schema_org(w.type, "author"):
+        position, name = voc.qualifier_for(prop, "position"), voc.qualifier_for(prop, "name")
+        for c in _best(ds, w, prop.key, low):
+            at = int(str(c.qualifiers.get(position, 0))) if position else 0
+            shown = c.qualifiers.get(name) if name else None
+            authors.append((at, str(shown or ds.entities[str(c.value)].name), c))
+    authors.sort(key=lambda a: a[0])
+    if author_id not in [str(c.value) for _, _, c in authors]:
+        return None
+    art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
+    art["name"] = _first(ds, voc, w, "headline", low) or w.name
+    published = _first(ds, voc, w, "datePublished", low)
+    if published:
+        art["datePublished"] = published
+    identifiers = _identifiers(ds, voc, w, None, low)
+    if identifiers:
+        art["identifier"] = identifiers
+    url = _first(ds, voc, w, "url", low)
+    if url:
+        art["url"] = url
+    art["author"] = {"@list": [{"@type": "Person", "@id": ds.base + str(c.value), "name": name}
+                               for _, name, c in authors]}
+    return art
 
 
 def has_person(ds: Dataset) -> bool:
@@ -179,23 +217,20 @@ def page_text(ds: Dataset, voc: Vocabulary, entity_id: str | None = None) -> str
     """The ProfilePage of `entity_id` (default: the dataset's main person) as JSON text,
     checked against its JSON Schema first."""
     page = profile_page(ds, voc, entity_id or default_entity(ds))
-    check_page(page)
+    check_page(page, voc)
     return json.dumps(page, indent=2, ensure_ascii=False) + "\n"
 
 
-@cache
-def _page_schema() -> dict[str, Any]:
-    path = resource_dir("shapes") / "schemaorg-profile.schema.json"
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return schema
-
-
-def check_page(page: dict[str, Any]) -> None:
-    """The payload must fit shapes/schemaorg-profile.schema.json: a page that does not is a
+def check_page(page: dict[str, Any], voc: Vocabulary) -> None:
+    """The payload must fit the ProfilePage's JSON Schema, generated from the same ontology
+    (shapes/schemaorg-profile.schema.json for the built-in one): a page that does not is a
     defect of this exporter or of the data, and is never written."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_page_schema())
+    validator = voc.memo.get("profile-validator")
+    if validator is None:
+        validator = voc.memo["profile-validator"] = jsonschema.Draft202012Validator(
+            profile_schema(voc))
     errors = sorted(validator.iter_errors(page), key=str)
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)

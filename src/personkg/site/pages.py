@@ -1,6 +1,6 @@
 """`personkg site`: a static linked-data site, readable from the file system or any host.
 
-Entity `https://w3id.org/personkg/id/<id>` is the page `id/<id>.html`, with `id/<id>.ttl` and
+Entity `<base><id>` is the page `id/<id>.html`, with `id/<id>.ttl` and
 `id/<id>.jsonld` beside it (its own statements and their references). The index lists every
 entity; `dataset.ttl`, `dataset.nt` and `dataset.jsonld` are the full dump;
 `dataset-metadata.jsonld` and the index describe the dataset (schema.org `Dataset`: licence,

@@ -12,15 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from ..export.quickstatements import QSExport, QSLine
-from ..namespaces import PROV, WD, WDP, WDPS
+from ..namespaces import PROV, WD, WDP, WDPS, WIKIBASE
 from ..remote import Endpoint
 from ..vocab import Vocabulary
 
 __all__ = ["Existing", "Diff", "fetch_existing", "against"]
 
 _P, _PS, _WD = WDP, WDPS, WD
-_DEPRECATED = "http://wikiba.se/ontology#DeprecatedRank"
-_RANK = "http://wikiba.se/ontology#rank"
+_DEPRECATED, _RANK = WIKIBASE.DeprecatedRank, WIKIBASE.rank
 
 
 @dataclass
