@@ -33,9 +33,11 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -q
 
+# ruff (with a complexity limit), mypy (0 errors) and the import contract (pyproject.toml)
 lint: $(VENV)/.deps
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
 
 # The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md.
 bench: install

@@ -7,18 +7,12 @@ The Python API is the pipeline the `personkg` command runs:
     personkg.build("data", out="build")       # every format of personkg.FORMATS
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("personkg")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
-
-from .checks.report import Issue, Report  # noqa: E402
-from .errors import DataError, PersonkgError, RunError, SourceError  # noqa: E402
-from .export import FORMATS, Compiled, Format  # noqa: E402
-from .pipeline import Built, Invalid, build, check, compiled  # noqa: E402
-from .vocab import Vocabulary  # noqa: E402
+from .checks.report import Issue, Report
+from .errors import DataError, PersonkgError, RunError, SourceError
+from .export import FORMATS, Compiled, Format
+from .pipeline import Built, Invalid, build, check, compiled
+from .resources import __version__
+from .vocab import Vocabulary
 
 __all__ = [
     "__version__", "build", "check", "compiled", "Built", "Compiled", "Invalid", "FORMATS",

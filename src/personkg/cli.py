@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__, pipeline
+from . import pipeline
 from .checks.report import RENDERERS
 from .errors import DataError, PersonkgError, RunError
 from .export import FORMATS
@@ -19,7 +19,7 @@ from .namespaces import DEFAULT_GRAPH, DEFAULT_SITE_URL, PREFIXES, WDQS, WDQS_SC
 from .output import write_file
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .remote import Endpoint
-from .resources import default_data_dir
+from .resources import __version__, default_data_dir
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]

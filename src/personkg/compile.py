@@ -287,11 +287,11 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
         put(f"{s} {RDF_TYPE} {nn(src_cls.iri)}")
         if src_cls.schema_org:
             put(f"{s} {RDF_TYPE} {nn(src_cls.schema_org)}")
-        for key, f in voc.source_fields.items():
-            if key not in src.fields:
+        for field_key, f in voc.source_fields.items():
+            if field_key not in src.fields:
                 continue
-            v = src.fields[key]
-            p = nn(f.predicate)
+            v = src.fields[field_key]
+            pred = nn(f.predicate)
             if f.value_class == "Trust":
                 obj = trust_iri[str(v)]
             elif isinstance(v, Date):
@@ -300,7 +300,7 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
                 obj = nn(str(v))
             else:
                 obj = terms.literal(str(v))
-            put(f"{s} {p} {obj}")
+            put(f"{s} {pred} {obj}")
         if src.wikidata:
             put(f"{s} {SAME_AS} {nn(WD + src.wikidata)}")
     # two best-rank statements with one value (an award in two years) give one truthy triple

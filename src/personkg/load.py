@@ -97,7 +97,7 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
                               list("tTfF"))
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     own = sum(1 for k, _ in node.value if k.tag != _MERGE) if loader.merges else len(node.value)
     loader.flatten_mapping(node)  # the pairs of `<<: *base` come first, then its own
     merged = len(node.value) - own
@@ -128,7 +128,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
     return out
 
 
-def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     out = LineList()
     out.line = node.start_mark.line + 1
     append, lines = out.append, out.item_lines.append
@@ -141,7 +141,7 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Lin
     return out
 
 
-def _child(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _child(loader: _Loader, node: yaml.Node) -> Any:
     """The value of a node below the top that is not a plain string."""
     if loader.direct:
         if node.tag == _MAP and type(node) is _Mapping:
@@ -195,11 +195,11 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        return LoadProblem(path, line, "yaml-syntax", f"YAML syntax error: {what}")
+        return LoadProblem(path, at, "yaml-syntax", f"YAML syntax error: {what}")
     except yaml.YAMLError as exc:
         return LoadProblem(path, None, "yaml-syntax", f"YAML syntax error: {exc}")
     if not isinstance(data, LineDict):

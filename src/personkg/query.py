@@ -82,7 +82,7 @@ def run_query(store: ox.Store, query: str, fmt: str = "table", origin: str = "qu
     except OSError as exc:
         raise RunError(f"{origin}: the query failed: {exc}") from None
     if isinstance(result, ox.QueryTriples):
-        result = list(result)
+        return render(list(result), fmt)
     return render(result, fmt)
 
 

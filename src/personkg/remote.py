@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from . import __version__
 from .errors import DataError, RunError
 from .namespaces import DEFAULT_GRAPH
+from .resources import __version__
 
 __all__ = ["Endpoint", "USER_AGENT", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFAULT_GRAPH"]
 

@@ -277,12 +277,12 @@ def _load(path: str) -> Vocabulary:
             allowed=tuple(sorted(str(v) for v in g.objects(s, u(PKG.allowedValue)))),
         )
     for t in g.subjects(u(ns.RDF.type), u(PKG.Trust)):
-        key, rank = text(t, PKG.key), number(t, PKG.trustOrder)
-        if key is None or rank is None:
+        level, rank = text(t, PKG.key), number(t, PKG.trustOrder)
+        if level is None or rank is None:
             raise _load_error(path, f"trust level {t} needs pkg:key and pkg:trustOrder")
-        voc.trust_levels[key] = (str(t), rank)
+        voc.trust_levels[level] = (str(t), rank)
         if flag(t, PKG.lowTrust):
-            voc.low_trust.add(key)
+            voc.low_trust.add(level)
     for r in g.subjects(u(ns.RDF.type), u(PKG.Rank)):
         voc.ranks[str(g.value(r, u(PKG.key)))] = str(r)
     return voc

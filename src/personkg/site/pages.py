@@ -186,7 +186,8 @@ def build_site(c: Compiled, out: Path, site_url: str) -> int:
 
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in graph.triples:
-        by_subject[t.subject.value].append(t)
+        if isinstance(t.subject, ox.NamedNode):  # the compiler mints no blank node
+            by_subject[t.subject.value].append(t)
 
     def fill(tmp: Path) -> None:
         (tmp / "id").mkdir()

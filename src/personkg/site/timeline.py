@@ -63,7 +63,11 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     def x(v: float) -> float:
         return round(left + (v - lo) / span * (width - 2 * left), 1)
 
-    bars.sort(key=lambda b: (_year(b[2]) if b[2] else _year(b[3]) - 1, b[1]))
+    def first_year(bar: tuple[str, str, Date | None, Date | None]) -> float:
+        start, end = bar[2], bar[3]
+        return _year(start) if start else _year(end) - 1 if end else 0.0
+
+    bars.sort(key=lambda b: (first_year(b), b[1]))
     height = 40 + row_h * (len(bars) + 1) + 30
     out = [f'<svg xmlns="{SVG}" role="img" id="timeline" '
            f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',

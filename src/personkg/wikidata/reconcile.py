@@ -157,10 +157,10 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
                          + f" }} ?item <{WDT}{prop}> ?value . }}")
                 by_value: dict[str, set[str]] = defaultdict(set)
                 for row in clients[scholarly_side].select(query):
-                    term = (_iri(row["value"]) if key == "website"
-                            else _literal(row["value"]))
-                    if term in wanted and row.get("item", "").startswith(WD):
-                        by_value[term].add(row["item"][len(WD):])
+                    got = (_iri(row["value"]) if key == "website"
+                           else _literal(row["value"]))
+                    if got in wanted and row.get("item", "").startswith(WD):
+                        by_value[got].add(row["item"][len(WD):])
                 for term, items in by_value.items():
                     for ent_id, raw in wanted[term]:
                         what = f"{key} {raw} ({prop})"
