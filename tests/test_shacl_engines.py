@@ -7,7 +7,8 @@ from test_bad_input import CASES
 
 from conftest import REPO
 from personkg.checks.report import Report
-from personkg.checks.shacl import _minus_for_not_exists, shacl_check, shacl_results
+from personkg.checks.shacl import shacl_check, shacl_results
+from personkg.checks.shacl.fast import _minus_for_not_exists
 from personkg.compile import compile_dataset
 from personkg.pipeline import load_dataset
 
@@ -26,8 +27,8 @@ def _results(root, voc, engine):
     message): compared as lists, so a result one engine reports twice counts."""
     ds = load_dataset(root, voc, Report())
     graph = compile_dataset(ds, voc)
-    return sorted(tuple(str(r[k]) for k in ("focus", "value", "path", "code", "severity",
-                                            "message"))
+    return sorted(tuple(str(getattr(r, k)) for k in ("focus", "value", "path", "code",
+                                                     "severity", "message"))
                   for r in shacl_results(graph, voc, engine))
 
 
