@@ -12,16 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .model import Claim, Dataset, Date, Reference, Text, Value
+from .model import Claim, Dataset, Date, Entity, Reference, Source, Text, Value
 from .namespaces import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from .runtime import paused_gc
-from .vocab import Vocabulary
+from .vocab import EntityClass, Vocabulary
 
 __all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
            "reference_iri"]
@@ -206,6 +206,20 @@ def best_of(claims: list[Claim], key: str) -> list[Claim]:
     return [c for i, c in enumerate(claims) if i in best and c.property == key]
 
 
+@dataclass(slots=True)
+class _Context:
+    """What the compiler needs at hand while it writes one dataset's lines."""
+
+    put: Callable[[str], None]  # one "<s> <p> o" line a triple
+    terms: _Terms
+    base: str
+    locations: dict[str, Location]
+    preds: dict[str, tuple[str, str, str, str]]  # claim key -> pkgd:, pkgp:, pkgps:, kind
+    qpreds: dict[str, tuple[str, str]]  # qualifier key -> pkgpq:, kind
+    rank_iri: dict[str, str]
+    ref_iris: dict[tuple, str] = field(default_factory=dict)  # content -> IRI, once each
+
+
 @paused_gc()
 def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     """Every entity and source of `ds` as triples (see the module docstring)."""
@@ -213,96 +227,112 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     lines: list[str] = []
     terms = _Terms()
     nn = terms.iri
-
-    put = lines.append  # one "<s> <p> o" line a triple
-
-    base = ds.base
-    rank_iri = {k: nn(v) for k, v in voc.ranks.items()}
-    trust_iri = {k: nn(v[0]) for k, v in voc.trust_levels.items()}
-    preds = {k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), p.kind)
-             for k, p in voc.claims.items()}
-    qpreds = {k: (nn(PKGPQ[q.name]), q.kind) for k, q in voc.qualifiers.items()}
-    ref_iris: dict[tuple, str] = {}  # a reference's content -> its IRI, once each
-
+    c = _Context(
+        put=lines.append, terms=terms, base=ds.base, locations=out.locations,
+        preds={k: (nn(PKGD[p.name]), nn(PKGP[p.name]), nn(PKGPS[p.name]), p.kind)
+               for k, p in voc.claims.items()},
+        qpreds={k: (nn(PKGPQ[q.name]), q.kind) for k, q in voc.qualifiers.items()},
+        rank_iri={k: nn(v) for k, v in voc.ranks.items()})
     for ent in ds.entities.values():
-        s = nn(base + ent.id)
-        out.locations[s[1:-1]] = Location(ent.path, ent.line, f"entity {ent.id}")
-        cls = voc.classes[ent.type]
-        put(f"{s} {RDF_TYPE} {nn(cls.iri)}")
-        if cls.schema_org:
-            put(f"{s} {RDF_TYPE} {nn(cls.schema_org)}")
-        put(f"{s} {RDFS_LABEL} {terms.literal(ent.name, lang='en')}")
-        if ent.description:
-            put(f"{s} {DESCRIPTION} {terms.literal(ent.description, lang='en')}")
-        for alias in ent.aliases:
-            put(f"{s} {SKOS_ALT} {terms.literal(alias, lang='en')}")
-        if ent.wikidata:
-            put(f"{s} {SAME_AS} {nn(WD + ent.wikidata)}")
-        best = best_claims(ent.claims)
-        for i, claim in enumerate(ent.claims):
-            direct, p_claim, p_stmt, kind = preds[claim.property]
-            st_iri = statement_iri(base, ent.id, claim)
-            st = str(ox.NamedNode(st_iri))
-            out.locations.setdefault(
-                st_iri, Location(ent.path, claim.line, f"claim {claim.property} of {ent.id}"))
-            value = literal_for(claim.value, kind, base, terms)
-            put(f"{s} {p_claim} {st}")
-            put(f"{st} {RDF_TYPE} {_T_STATEMENT}")
-            put(f"{st} {p_stmt} {value}")
-            put(f"{st} {_RANK} {rank_iri[claim.rank]}")
-            if i in best:
-                put(f"{st} {RDF_TYPE} {_T_BEST}")
-                put(f"{s} {direct} {value}")
-            for qk, qv in claim.qualifiers.items():
-                qp, qkind = qpreds[qk]
-                put(f"{st} {qp} {literal_for(qv, qkind, base, terms)}")
-            if claim.reason:
-                put(f"{st} {_REASON} {terms.literal(claim.reason)}")
-            if claim.alternative:
-                put(f"{st} {_ALTERNATIVE} {TRUE}")
-            if claim.note:
-                put(f"{st} {_NOTE} {terms.literal(claim.note)}")
-            for ref in claim.references:
-                key = ref.key()
-                r_iri = ref_iris.get(key)
-                if r_iri is not None:  # cited the same way before: its node is written
-                    put(f"{st} {_DERIVED} <{r_iri}>")
-                    continue
-                r_iri = ref_iris[key] = reference_iri(base, ref)
-                r = str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
-                put(f"{st} {_DERIVED} {r}")
-                out.locations[r_iri] = Location(ent.path, ref.line,
-                                                f"reference of {claim.property} of {ent.id}")
-                put(f"{r} {RDF_TYPE} {_T_REFERENCE}")
-                put(f"{r} {_STATED_IN} {nn(base + ref.source)}")
-                if ref.quote:
-                    put(f"{r} {_QUOTE} {terms.literal(ref.quote)}")
-                if ref.url:
-                    put(f"{r} {_REF_URL} {nn(ref.url)}")
-
-    src_cls = voc.classes["Source"]
+        _entity(c, ent, voc.classes[ent.type])
+    trust_iri = {k: nn(v[0]) for k, v in voc.trust_levels.items()}
     for src in ds.sources.values():
-        s = nn(base + src.id)
-        out.locations[s[1:-1]] = Location(src.path, src.line, f"source {src.id}")
-        put(f"{s} {RDF_TYPE} {nn(src_cls.iri)}")
-        if src_cls.schema_org:
-            put(f"{s} {RDF_TYPE} {nn(src_cls.schema_org)}")
-        for field_key, f in voc.source_fields.items():
-            if field_key not in src.fields:
-                continue
-            v = src.fields[field_key]
-            pred = nn(f.predicate)
-            if f.value_class == "Trust":
-                obj = trust_iri[str(v)]
-            elif isinstance(v, Date):
-                obj = terms.literal(v.text, XSD + v.xsd)
-            elif f.value_type == XSD.anyURI:
-                obj = nn(str(v))
-            else:
-                obj = terms.literal(str(v))
-            put(f"{s} {pred} {obj}")
-        if src.wikidata:
-            put(f"{s} {SAME_AS} {nn(WD + src.wikidata)}")
+        _source(c, src, voc, trust_iri)
     # two best-rank statements with one value (an award in two years) give one truthy triple
     out.lines = out._canonical = sorted_unique(lines)
     return out
+
+
+def _entity(c: _Context, ent: Entity, cls: EntityClass) -> None:
+    put, terms, nn = c.put, c.terms, c.terms.iri
+    s = nn(c.base + ent.id)
+    c.locations[s[1:-1]] = Location(ent.path, ent.line, f"entity {ent.id}")
+    put(f"{s} {RDF_TYPE} {nn(cls.iri)}")
+    if cls.schema_org:
+        put(f"{s} {RDF_TYPE} {nn(cls.schema_org)}")
+    put(f"{s} {RDFS_LABEL} {terms.literal(ent.name, lang='en')}")
+    if ent.description:
+        put(f"{s} {DESCRIPTION} {terms.literal(ent.description, lang='en')}")
+    for alias in ent.aliases:
+        put(f"{s} {SKOS_ALT} {terms.literal(alias, lang='en')}")
+    if ent.wikidata:
+        put(f"{s} {SAME_AS} {nn(WD + ent.wikidata)}")
+    best = best_claims(ent.claims)
+    for i, claim in enumerate(ent.claims):
+        _statement(c, s, ent, claim, i in best)
+
+
+def _statement(c: _Context, s: str, ent: Entity, claim: Claim, best: bool) -> None:
+    """A claim's statement node, its value, qualifiers, rank and references; and, for a
+    best-rank claim, the truthy triple."""
+    put, terms, base = c.put, c.terms, c.base
+    direct, p_claim, p_stmt, kind = c.preds[claim.property]
+    st_iri = statement_iri(base, ent.id, claim)
+    st = str(ox.NamedNode(st_iri))
+    c.locations.setdefault(
+        st_iri, Location(ent.path, claim.line, f"claim {claim.property} of {ent.id}"))
+    value = literal_for(claim.value, kind, base, terms)
+    put(f"{s} {p_claim} {st}")
+    put(f"{st} {RDF_TYPE} {_T_STATEMENT}")
+    put(f"{st} {p_stmt} {value}")
+    put(f"{st} {_RANK} {c.rank_iri[claim.rank]}")
+    if best:
+        put(f"{st} {RDF_TYPE} {_T_BEST}")
+        put(f"{s} {direct} {value}")
+    for qk, qv in claim.qualifiers.items():
+        qp, qkind = c.qpreds[qk]
+        put(f"{st} {qp} {literal_for(qv, qkind, base, terms)}")
+    if claim.reason:
+        put(f"{st} {_REASON} {terms.literal(claim.reason)}")
+    if claim.alternative:
+        put(f"{st} {_ALTERNATIVE} {TRUE}")
+    if claim.note:
+        put(f"{st} {_NOTE} {terms.literal(claim.note)}")
+    ref_iris = c.ref_iris
+    for ref in claim.references:
+        r_iri = ref_iris.get(ref.key())
+        if r_iri is not None:  # cited the same way before: its node is written
+            put(f"{st} {_DERIVED} <{r_iri}>")
+        else:
+            _reference(c, st, ent, claim, ref)
+
+
+def _reference(c: _Context, st: str, ent: Entity, claim: Claim, ref: Reference) -> None:
+    """A reference node, the first time its citation is seen."""
+    put, terms = c.put, c.terms
+    r_iri = c.ref_iris[ref.key()] = reference_iri(c.base, ref)
+    r = str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
+    put(f"{st} {_DERIVED} {r}")
+    c.locations[r_iri] = Location(ent.path, ref.line,
+                                  f"reference of {claim.property} of {ent.id}")
+    put(f"{r} {RDF_TYPE} {_T_REFERENCE}")
+    put(f"{r} {_STATED_IN} {terms.iri(c.base + ref.source)}")
+    if ref.quote:
+        put(f"{r} {_QUOTE} {terms.literal(ref.quote)}")
+    if ref.url:
+        put(f"{r} {_REF_URL} {terms.iri(ref.url)}")
+
+
+def _source(c: _Context, src: Source, voc: Vocabulary, trust_iri: dict[str, str]) -> None:
+    put, terms, nn = c.put, c.terms, c.terms.iri
+    src_cls = voc.classes["Source"]
+    s = nn(c.base + src.id)
+    c.locations[s[1:-1]] = Location(src.path, src.line, f"source {src.id}")
+    put(f"{s} {RDF_TYPE} {nn(src_cls.iri)}")
+    if src_cls.schema_org:
+        put(f"{s} {RDF_TYPE} {nn(src_cls.schema_org)}")
+    for field_key, f in voc.source_fields.items():
+        if field_key not in src.fields:
+            continue
+        v = src.fields[field_key]
+        if f.value_class == "Trust":
+            obj = trust_iri[str(v)]
+        elif isinstance(v, Date):
+            obj = terms.literal(v.text, XSD + v.xsd)
+        elif f.value_type == XSD.anyURI:
+            obj = nn(str(v))
+        else:
+            obj = terms.literal(str(v))
+        put(f"{s} {nn(f.predicate)} {obj}")
+    if src.wikidata:
+        put(f"{s} {SAME_AS} {nn(WD + src.wikidata)}")

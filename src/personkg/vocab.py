@@ -191,6 +191,43 @@ def _load_error(path: str, what: str) -> RunError:
     return RunError(f"{path}: the ontology is not usable: {what}")
 
 
+class _Reader:
+    """Typed look-ups in the parsed ontology."""
+
+    def __init__(self, g: Graph, path: str):
+        self.g, self.path, self.order = g, path, _file_order(path)
+
+    def value(self, s: Node, p: str) -> Node | None:
+        return self.g.value(s, URIRef(p))
+
+    def text(self, s: Node, p: str) -> str | None:
+        v = self.value(s, p)
+        return str(v) if v is not None else None
+
+    def flag(self, s: Node, p: str) -> bool:
+        v = self.value(s, p)
+        return bool(v.toPython()) if isinstance(v, Literal) else False
+
+    def number(self, s: Node, p: str) -> int | None:
+        v = self.value(s, p)
+        return int(v.toPython()) if isinstance(v, Literal) else None
+
+    def local(self, s: Node, p: str) -> str | None:
+        v = self.value(s, p)
+        return _local(v) if v is not None else None
+
+    def objects(self, s: Node, p: str) -> list[Node]:
+        return list(self.g.objects(s, URIRef(p)))
+
+    def position(self, s: Node) -> tuple[int, str]:
+        """Where `s` is defined in the file: things keep the ontology's order."""
+        return (self.order.get(str(s), 10_000), str(s))
+
+    def instances(self, cls: str) -> list[Node]:
+        """The instances of `cls`, in the ontology's order."""
+        return sorted(self.g.subjects(URIRef(ns.RDF.type), URIRef(cls)), key=self.position)
+
+
 @cache
 def _load(path: str) -> Vocabulary:
     g = Graph()
@@ -199,93 +236,87 @@ def _load(path: str) -> Vocabulary:
     except Exception as exc:  # rdflib raises many kinds; all mean the same here
         raise RunError(f"{path}: cannot read the ontology: {exc}") from None
     voc = Vocabulary(graph=g)
-    order = _file_order(path)
+    r = _Reader(g, path)
+    _read_classes(r, voc)
+    _read_properties(r, voc)
+    _read_source_fields(r, voc)
+    _read_levels(r, voc)
+    return voc
 
-    def u(iri: str) -> URIRef:
-        return URIRef(iri)
 
-    def text(s: Node, p: str) -> str | None:
-        v = g.value(s, u(p))
-        return str(v) if v is not None else None
-
-    def flag(s: Node, p: str) -> bool:
-        v = g.value(s, u(p), default=Literal(False))
-        return bool(v.toPython()) if isinstance(v, Literal) else False
-
-    def number(s: Node, p: str) -> int | None:
-        v = g.value(s, u(p))
-        return int(v.toPython()) if isinstance(v, Literal) else None
-
-    def local_of(s: Node, p: str) -> str | None:
-        v = g.value(s, u(p))
-        return _local(v) if v is not None else None
-
-    def subjects(cls: str) -> list[Node]:  # in the ontology's order of appearance
-        return sorted(g.subjects(u(ns.RDF.type), u(cls)),
-                      key=lambda s: (order.get(str(s), 10_000), str(s)))
-
+def _read_classes(r: _Reader, voc: Vocabulary) -> None:
     PKG = ns.PKG
-    for c in sorted(set(g.subjects(u(ns.RDF.type), u(ns.OWL.Class))), key=str):
+    for c in sorted(set(r.g.subjects(URIRef(ns.RDF.type), URIRef(ns.OWL.Class))), key=str):
         if not str(c).startswith(PKG):
             continue
         voc.classes[_local(c)] = EntityClass(
-            iri=str(c), name=_local(c), label=text(c, ns.RDFS.label) or _local(c),
-            comment=text(c, ns.RDFS.comment) or "", kind=text(c, PKG.recordKind),
-            schema_org=text(c, PKG.schemaOrg), wikidata_class=text(c, PKG.wikidataClass),
-            parent=local_of(c, ns.RDFS.subClassOf), scholarly=flag(c, PKG.scholarly),
+            iri=str(c), name=_local(c), label=r.text(c, ns.RDFS.label) or _local(c),
+            comment=r.text(c, ns.RDFS.comment) or "", kind=r.text(c, PKG.recordKind),
+            schema_org=r.text(c, PKG.schemaOrg), wikidata_class=r.text(c, PKG.wikidataClass),
+            parent=r.local(c, ns.RDFS.subClassOf), scholarly=r.flag(c, PKG.scholarly),
         )
+
+
+def _read_properties(r: _Reader, voc: Vocabulary) -> None:
+    PKG = ns.PKG
     roles_of = {PKG.ClaimProperty: "claim", PKG.QualifierProperty: "qualifier",
                 PKG.ReferenceProperty: "reference"}
     by_iri: dict[Node, set[str]] = {}
     for klass, role in roles_of.items():
-        for s in g.subjects(u(ns.RDF.type), u(klass)):
+        for s in r.instances(klass):
             by_iri.setdefault(s, set()).add(role)
-    qualifier_order = {text(q, PKG.key) or _local(q): number(q, PKG.qualifierOrder)
+    qualifier_order = {r.text(q, PKG.key) or _local(q): r.number(q, PKG.qualifierOrder)
                        for q, roles in by_iri.items() if "qualifier" in roles}
-    # Keep the ontology's order of appearance for stable schemas and docs.
-    for s in sorted(by_iri, key=lambda s: (order.get(str(s), 10_000), str(s))):
+    tables = {"claim": voc.claims, "qualifier": voc.qualifiers, "reference": voc.references}
+    for s in sorted(by_iri, key=r.position):
         prop = Property(
-            iri=str(s), name=_local(s), key=text(s, PKG.key) or _local(s),
-            label=text(s, ns.RDFS.label) or _local(s), comment=text(s, ns.RDFS.comment) or "",
-            roles=frozenset(by_iri[s]),
-            domain=tuple(sorted(_local(d) for d in g.objects(s, u(ns.RDFS.domain)))),
-            value_class=local_of(s, PKG.valueClass),
-            value_type=text(s, PKG.valueType),
-            single_valued=flag(s, PKG.singleValued),
-            schema_org=text(s, PKG.schemaOrg), wikidata=text(s, PKG.wikidataProperty),
-            wikidata_datatype=text(s, PKG.wikidataDatatype),
+            iri=str(s), name=_local(s), key=r.text(s, PKG.key) or _local(s),
+            label=r.text(s, ns.RDFS.label) or _local(s),
+            comment=r.text(s, ns.RDFS.comment) or "", roles=frozenset(by_iri[s]),
+            domain=tuple(sorted(_local(d) for d in r.objects(s, ns.RDFS.domain))),
+            value_class=r.local(s, PKG.valueClass), value_type=r.text(s, PKG.valueType),
+            single_valued=r.flag(s, PKG.singleValued), schema_org=r.text(s, PKG.schemaOrg),
+            wikidata=r.text(s, PKG.wikidataProperty),
+            wikidata_datatype=r.text(s, PKG.wikidataDatatype),
             qualifiers=tuple(sorted(
-                (text(q, PKG.key) or _local(q) for q in g.objects(s, u(PKG.qualifier))),
+                (r.text(q, PKG.key) or _local(q) for q in r.objects(s, PKG.qualifier)),
                 key=lambda k: _or_last(qualifier_order.get(k)),
             )),
-            pattern=text(s, PKG.pattern), same_as=text(s, PKG.sameAsPattern),
-            reconcile_order=number(s, PKG.reconcileOrder),
-            profile_order=number(s, PKG.profileOrder),
-            schema_org_role=text(s, PKG.schemaOrgRole), schema_org_text=flag(s, PKG.schemaOrgText),
-            identifier_name=text(s, PKG.identifierName),
+            pattern=r.text(s, PKG.pattern), same_as=r.text(s, PKG.sameAsPattern),
+            reconcile_order=r.number(s, PKG.reconcileOrder),
+            profile_order=r.number(s, PKG.profileOrder),
+            schema_org_role=r.text(s, PKG.schemaOrgRole),
+            schema_org_text=r.flag(s, PKG.schemaOrgText),
+            identifier_name=r.text(s, PKG.identifierName),
         )
         for role in prop.roles:
-            table = {"claim": voc.claims, "qualifier": voc.qualifiers,
-                     "reference": voc.references}[role]
-            table[prop.key] = prop
-    for s in subjects(PKG.SourceField):
-        key = text(s, PKG.key) or _local(s)
+            tables[role][prop.key] = prop
+
+
+def _read_source_fields(r: _Reader, voc: Vocabulary) -> None:
+    PKG = ns.PKG
+    for s in r.instances(PKG.SourceField):
+        key = r.text(s, PKG.key) or _local(s)
         voc.source_fields[key] = SourceField(
-            key=key, predicate=str(g.value(s, u(PKG.predicate))),
-            label=text(s, ns.RDFS.label) or key, value_type=text(s, PKG.valueType),
-            value_class=local_of(s, PKG.valueClass), required=flag(s, PKG.required),
-            allowed=tuple(sorted(str(v) for v in g.objects(s, u(PKG.allowedValue)))),
+            key=key, predicate=str(r.value(s, PKG.predicate)),
+            label=r.text(s, ns.RDFS.label) or key, value_type=r.text(s, PKG.valueType),
+            value_class=r.local(s, PKG.valueClass), required=r.flag(s, PKG.required),
+            allowed=tuple(sorted(str(v) for v in r.objects(s, PKG.allowedValue))),
         )
-    for t in g.subjects(u(ns.RDF.type), u(PKG.Trust)):
-        level, rank = text(t, PKG.key), number(t, PKG.trustOrder)
+
+
+def _read_levels(r: _Reader, voc: Vocabulary) -> None:
+    """Trust levels and ranks."""
+    PKG = ns.PKG
+    for t in r.g.subjects(URIRef(ns.RDF.type), URIRef(PKG.Trust)):
+        level, rank = r.text(t, PKG.key), r.number(t, PKG.trustOrder)
         if level is None or rank is None:
-            raise _load_error(path, f"trust level {t} needs pkg:key and pkg:trustOrder")
+            raise _load_error(r.path, f"trust level {t} needs pkg:key and pkg:trustOrder")
         voc.trust_levels[level] = (str(t), rank)
-        if flag(t, PKG.lowTrust):
+        if r.flag(t, PKG.lowTrust):
             voc.low_trust.add(level)
-    for r in g.subjects(u(ns.RDF.type), u(PKG.Rank)):
-        voc.ranks[str(g.value(r, u(PKG.key)))] = str(r)
-    return voc
+    for k in r.g.subjects(URIRef(ns.RDF.type), URIRef(PKG.Rank)):
+        voc.ranks[str(r.value(k, PKG.key))] = str(k)
 
 
 def _or_last(position: int | None) -> int:
