@@ -371,7 +371,8 @@ def main(argv: list[str] | None = None) -> None:
     except PersonkgError as exc:
         if isinstance(exc, pipeline.Invalid):
             sys.stderr.write(RENDERERS["text"](exc.report))
-        click.echo(f"personkg: {exc}", err=True)
+        option = f" [--{exc.option}]" if exc.option else ""
+        click.echo(f"personkg: {exc}{option}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""

@@ -12,14 +12,17 @@ __all__ = ["PersonkgError", "DataError", "RunError", "SourceError"]
 
 
 class PersonkgError(Exception):
-    """Base class. `exit_code` says what the CLI returns; `hint` an optional next step."""
+    """Base class. `exit_code` says what the CLI returns; `hint` an optional next step;
+    `option` the setting the error is about ("timeout", "param"), which the command line
+    names as its own option (the library does not know its flags)."""
 
     exit_code = 2
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, *, option: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.option = option
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"

@@ -153,11 +153,12 @@ def _term_for(name: str, raw: str, kind: str) -> str:
             value = DEFAULT_BASE + value[3:]
         value = value.removeprefix("<").removesuffix(">")
         if not re.match(r"^[a-z][a-z0-9+.-]*:", value):
-            raise RunError(f"--param {name}: {raw!r} is not an id or an IRI")
+            raise RunError(f"parameter {name}: {raw!r} is not an id or an IRI", option="param")
         try:
             return str(ox.NamedNode(value))
         except ValueError:
-            raise RunError(f"--param {name}: {raw!r} is not an id or an IRI") from None
+            raise RunError(f"parameter {name}: {raw!r} is not an id or an IRI",
+                           option="param") from None
     if kind == "date":
         import datetime as _dt
 
@@ -166,24 +167,25 @@ def _term_for(name: str, raw: str, kind: str) -> str:
                 raise ValueError(raw)
             _dt.date.fromisoformat(raw)
         except ValueError:
-            raise RunError(f"--param {name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+            raise RunError(f"parameter {name}: {raw!r} is not a date (YYYY-MM-DD)",
+                           option="param") from None
         return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.date)))
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", raw):
-            raise RunError(f"--param {name}: {raw!r} is not an integer")
+            raise RunError(f"parameter {name}: {raw!r} is not an integer", option="param")
         return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.integer)))
     return str(ox.Literal(raw))
 
 
 def bind_params(query: str, params: dict[str, str]) -> str:
-    """Bind `?name` to a value for each --param NAME=VALUE.
+    """Bind `?name` to a value for each parameter `{name: value}`.
 
     A query that has its own `VALUES ?name { default }` block gets that block's value replaced
     (and the value is typed like the default: an id or IRI, a date, a number or a string); a
     query without one gets `VALUES ?name { value }` as the first element of its WHERE block."""
     for name, raw in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise RunError(f"--param {name}={raw}: not a variable name")
+            raise RunError(f"parameter {name}={raw}: not a variable name", option="param")
         block = re.compile(_VALUES_BLOCK.format(name=re.escape(name)), re.IGNORECASE)
         m = block.search(query)
         if m:
@@ -192,7 +194,8 @@ def bind_params(query: str, params: dict[str, str]) -> str:
             continue
         where = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
         if not where:
-            raise RunError(f"--param {name}: the query has no WHERE {{ ... }} to bind ?{name} in")
+            raise RunError(f"parameter {name}: the query has no WHERE {{ ... }} to bind "
+                           f"?{name} in", option="param")
         term = _term_for(name, raw, _guess_kind(raw))
         query = (query[:where.end()] + f" VALUES ?{name} {{ {term} }} "
                  + query[where.end():])

@@ -95,13 +95,14 @@ class Endpoint:
                 raise RunError(f"{self.url}: {what} failed{tries}: HTTP {exc.code} "
                                f"{exc.reason}{_detail(_body(exc))}") from None
             except TimeoutError:
-                raise RunError(f"{self.url}: no answer within {self.timeout:g} s "
-                               f"(--timeout to wait longer)") from None
+                raise RunError(f"{self.url}: no answer within {self.timeout:g} s",
+                               "a longer time limit waits longer", option="timeout") from None
             except urllib.error.URLError as exc:
                 reason = exc.reason
                 if isinstance(reason, (TimeoutError, socket.timeout)):
-                    raise RunError(f"{self.url}: no answer within {self.timeout:g} s "
-                                   f"(--timeout to wait longer)") from None
+                    raise RunError(f"{self.url}: no answer within {self.timeout:g} s",
+                                   "a longer time limit waits longer",
+                                   option="timeout") from None
                 text = getattr(reason, "strerror", None) or str(reason)
                 raise RunError(f"{self.url}: cannot reach the server: {text}") from None
             except (ConnectionError, OSError) as exc:

@@ -255,7 +255,8 @@ def to_csv(export: QSExport) -> str:
     ignored by QuickStatements). Only existing items: in CSV every row with an empty `qid`
     creates an item, so new items need the V1 form."""
     if any(ln.prop == "CREATE" for ln in export.lines()):
-        raise ValueError("new items (--create-missing) need --format quickstatements")
+        raise ValueError("new items need the V1 form: in CSV every row with an empty qid "
+                         "creates an item")
     # one block per statement shape: property, its qualifier properties, its reference
     # properties. The first column of a reference is `S…`, the others `s…` (same reference).
     def shape(ln: QSLine) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

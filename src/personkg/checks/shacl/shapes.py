@@ -129,7 +129,8 @@ def load_shapes() -> tuple[Shape, ...]:
         unknown = keys - _SHAPE_KEYS
         if unknown:
             raise RunError(f"shape {node.value}: the fast SHACL engine does not implement "
-                           f"{', '.join(sorted(unknown))}; use `validate --engine pyshacl`")
+                           f"{', '.join(sorted(unknown))}", "the pySHACL engine runs every shape",
+                           option="engine")
         shapes.append(_read_shape(store, node))
     return tuple(shapes)
 
@@ -148,7 +149,7 @@ def _read_shape(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> Shape:
             if keys - _NESTED_KEYS:
                 raise RunError(f"shape {node.value}: the fast SHACL engine supports only "
                                "sh:class and sh:datatype inside sh:or; "
-                               "use `validate --engine pyshacl`")
+                               "the pySHACL engine runs every shape", option="engine")
             alternatives.append(_tests(store, alt))
         tests.append(_or_test(alternatives))
     sparql = []
@@ -184,7 +185,7 @@ def _tests(store: ox.Store, node: Any) -> list[Test]:
     if kind is not None:
         if kind.value != SH + "IRI":
             raise RunError(f"shape {node.value}: the fast SHACL engine supports sh:nodeKind "
-                           "sh:IRI only; use `validate --engine pyshacl`")
+                           "sh:IRI only", "the pySHACL engine runs every shape", option="engine")
         out.append(Test("nodeKind", suspect=_not_iri))
     members = _one(store, node, SH + "in")
     if members is not None:
