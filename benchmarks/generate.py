@@ -335,126 +335,155 @@ class Generator:
         return f"Person {i:0{self.width}d} Example"
 
     def make_people(self) -> None:
-        rng = self.rng
         self.people: list[Record] = []
         self.first_employment: dict[int, Claim] = {}
         employers = self.orgs["Company"] + self.orgs["ResearchInstitute"] + self.orgs["University"]
         for i in range(self.n):
-            pid, name = self.person_id(i), self.person_name(i)
-            fields = sorted(rng.sample(self.topics, rng.randint(1, 2)))
-            rec = Record("people", pid, "Person", name,
-                         f"Synthetic researcher working on {self.topic_name[fields[0]]}")
-            birth = rng.randint(1950, 1990)
-            # citizenship
-            for c in sorted(rng.sample(self.countries, 1 if rng.random() < 0.85 else 2)):
-                rec.add("citizenship", Claim(c, sources=self.refs(
-                    birth + 20, f"{name} is a citizen of Example Country {c[-2:]}.")))
-            # birth date, sometimes a precise preferred one and the year at normal rank
-            if rng.random() < 0.7:
-                if rng.random() < 0.15:
-                    day = f"{birth}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-                    rec.add("birth_date", Claim(day, rank="preferred",
-                                                sources=self.refs(birth + 20,
-                                                                  f"{name} was born on {day}.")))
-                    rec.add("birth_date", Claim(str(birth), sources=self.refs(birth + 20)))
-                else:
-                    rec.add("birth_date", Claim(str(birth), sources=self.refs(birth + 20)))
-            # education
-            uni = rng.choice(self.orgs["University"])
-            start = birth + 18
-            end = start + rng.randint(3, 4)
-            major = fields[0]
-            rec.add("educated_at", Claim(uni, [("start", self.date(start)),
-                                               ("end", self.date(end)),
-                                               ("academic_degree", "bachelor-of-science"),
-                                               ("academic_major", major)],
-                                         sources=self.refs(end, f"{name} studied at "
-                                                           f"{self.org_name[uni]}.")))
-            if rng.random() < 0.3:
-                uni = rng.choice(self.orgs["University"])
-                start = end + rng.randint(0, 1)
-                end = start + 2
-                rec.add("educated_at", Claim(uni, [("start", self.date(start)),
-                                                   ("end", self.date(end)),
-                                                   ("academic_degree", "master-of-science"),
-                                                   ("academic_major", major)],
-                                             sources=self.refs(end)))
-            if rng.random() < 0.45:
-                uni = rng.choice(self.orgs["University"])
-                start = end + rng.randint(0, 2)
-                end = start + rng.randint(4, 6)
-                rec.add("educated_at", Claim(uni, [("start", str(start)), ("end", str(end)),
-                                                   ("academic_degree", "doctor-of-philosophy")],
-                                             sources=self.refs(end, f"{name} received a PhD "
-                                                               f"from {self.org_name[uni]} "
-                                                               f"in {end}.")))
-                if rng.random() < 0.6 and self.n > 1:
-                    adv = rng.randrange(self.n - 1)
-                    adv += adv >= i
-                    rec.add("doctoral_advisor", Claim(self.person_id(adv),
-                                                      sources=self.refs(end)))
-            # employment: 1-3 positions in sequence, the last possibly current
-            year = end + rng.randint(0, 1)
-            jobs = rng.randint(1, 3)
-            for j in range(jobs):
-                org = rng.choice(employers)
-                role = rng.choice(ROLES)
-                quals: list[tuple[str, object]] = [("start", self.date(year))]
-                last = j == jobs - 1 or year >= LAST_YEAR - 1
-                stop = min(year + rng.randint(1, 8), LAST_YEAR)
-                if stop > year and (not last or rng.random() < 0.3):
-                    quals.append(("end", self.date(stop)))
-                quals.append(("role", role))
-                if rng.random() < 0.1 and self.n > 1:
-                    boss = rng.randrange(self.n - 1)
-                    boss += boss >= i
-                    quals.append(("reports_to", self.person_id(boss)))
-                claim = rec.add("employer", Claim(org, quals, sources=self.refs(
-                    year, f"{name} joined {self.org_name[org]} as {role} in {year}.")))
-                if j == 0:
-                    self.first_employment[i] = claim
-                wrong = year + rng.choice((-2, -1, 1, 2))
-                if rng.random() < 0.12 and not rec.has("employer", org, str(wrong)):
-                    # a low-trust page with the wrong start year
-                    good = claim.sources[0][0]
-                    rec.add("employer", Claim(org, [("start", str(wrong))], rank="deprecated",
-                                              reason=f"{good} gives {year} as the start; "
-                                              f"the low-trust page says {wrong}.",
-                                              sources=[(self.low(year), f"{name} joined "
-                                                        f"{self.org_name[org]} in {wrong}.")]))
-                if last:
-                    break
-                year = stop
-            # a team
-            if rng.random() < 0.3:
-                team = rng.choice(self.orgs["Team"])
-                since = min(max(year, 2010), LAST_YEAR)
-                rec.add("member_of", Claim(team, [("start", str(since)), ("role", "member")],
-                                           sources=self.refs(since)))
-            # fields of work, sometimes one preferred, sometimes a deprecated one
-            for t in fields:
-                rec.add("field_of_work", Claim(t, sources=self.refs(
-                    2000, f"{name} works on {self.topic_name[t]}.")))
-            if rng.random() < 0.08:
-                rec.claims["field_of_work"][0].rank = "preferred"
-            if rng.random() < 0.1:
-                wrong = rng.choice([t for t in self.topics if t not in fields])
-                better = rec.claims["field_of_work"][0].sources[0][0]
-                rec.add("field_of_work", Claim(
-                    wrong, rank="deprecated",
-                    reason=f"No better source supports it; {better} names other fields.",
-                    sources=[(self.low(2000), None)]))
-            if rng.random() < 0.2:
-                rec.add("website", Claim(f"https://synthetic.example/people/{pid}",
-                                         sources=self.refs(2010)))
-            if rng.random() < 0.15 and self.n > 1:
-                other = rng.randrange(self.n - 1)
-                other += other >= i
-                rec.add("significant_person", Claim(self.person_id(other),
-                                                    [("role", "colleague")],
-                                                    sources=self.refs(2000)))
+            rec = self.make_person(i, employers)
             self.records.append(rec)
             self.people.append(rec)
+
+    def make_person(self, i: int, employers: list[str]) -> Record:
+        """Person `i`: citizenship, birth date, education, employment and the rest."""
+        rng = self.rng
+        pid, name = self.person_id(i), self.person_name(i)
+        fields = sorted(rng.sample(self.topics, rng.randint(1, 2)))
+        rec = Record("people", pid, "Person", name,
+                     f"Synthetic researcher working on {self.topic_name[fields[0]]}")
+        birth = rng.randint(1950, 1990)
+        # citizenship
+        for c in sorted(rng.sample(self.countries, 1 if rng.random() < 0.85 else 2)):
+            rec.add("citizenship", Claim(c, sources=self.refs(
+                birth + 20, f"{name} is a citizen of Example Country {c[-2:]}.")))
+        self.add_birth_date(rec, name, birth)
+        end = self.add_education(rec, i, name, birth, fields[0])
+        year = self.add_employment(rec, i, name, end + rng.randint(0, 1), employers)
+        # a team
+        if rng.random() < 0.3:
+            team = rng.choice(self.orgs["Team"])
+            since = min(max(year, 2010), LAST_YEAR)
+            rec.add("member_of", Claim(team, [("start", str(since)), ("role", "member")],
+                                       sources=self.refs(since)))
+        self.add_fields_of_work(rec, name, fields)
+        if rng.random() < 0.2:
+            rec.add("website", Claim(f"https://synthetic.example/people/{pid}",
+                                     sources=self.refs(2010)))
+        if rng.random() < 0.15 and self.n > 1:
+            rec.add("significant_person", Claim(self.person_id(self.other_person(i)),
+                                                [("role", "colleague")],
+                                                sources=self.refs(2000)))
+        return rec
+
+    def other_person(self, i: int) -> int:
+        """A person other than `i`, uniformly (needs at least two people)."""
+        other = self.rng.randrange(self.n - 1)
+        return other + (other >= i)
+
+    def add_birth_date(self, rec: Record, name: str, birth: int) -> None:
+        """A birth date (70%), sometimes a precise preferred one and the year at normal rank."""
+        rng = self.rng
+        if rng.random() < 0.7:
+            if rng.random() < 0.15:
+                day = f"{birth}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                rec.add("birth_date", Claim(day, rank="preferred",
+                                            sources=self.refs(birth + 20,
+                                                              f"{name} was born on {day}.")))
+                rec.add("birth_date", Claim(str(birth), sources=self.refs(birth + 20)))
+            else:
+                rec.add("birth_date", Claim(str(birth), sources=self.refs(birth + 20)))
+
+    def add_education(self, rec: Record, i: int, name: str, birth: int, major: str) -> int:
+        """A bachelor's degree, sometimes a master's and a PhD (with an advisor); returns
+        the year the last one ended."""
+        rng = self.rng
+        uni = rng.choice(self.orgs["University"])
+        start = birth + 18
+        end = start + rng.randint(3, 4)
+        rec.add("educated_at", Claim(uni, [("start", self.date(start)),
+                                           ("end", self.date(end)),
+                                           ("academic_degree", "bachelor-of-science"),
+                                           ("academic_major", major)],
+                                     sources=self.refs(end, f"{name} studied at "
+                                                       f"{self.org_name[uni]}.")))
+        if rng.random() < 0.3:
+            uni = rng.choice(self.orgs["University"])
+            start = end + rng.randint(0, 1)
+            end = start + 2
+            rec.add("educated_at", Claim(uni, [("start", self.date(start)),
+                                               ("end", self.date(end)),
+                                               ("academic_degree", "master-of-science"),
+                                               ("academic_major", major)],
+                                         sources=self.refs(end)))
+        if rng.random() < 0.45:
+            uni = rng.choice(self.orgs["University"])
+            start = end + rng.randint(0, 2)
+            end = start + rng.randint(4, 6)
+            rec.add("educated_at", Claim(uni, [("start", str(start)), ("end", str(end)),
+                                               ("academic_degree", "doctor-of-philosophy")],
+                                         sources=self.refs(end, f"{name} received a PhD "
+                                                           f"from {self.org_name[uni]} "
+                                                           f"in {end}.")))
+            if rng.random() < 0.6 and self.n > 1:
+                rec.add("doctoral_advisor", Claim(self.person_id(self.other_person(i)),
+                                                  sources=self.refs(end)))
+        return end
+
+    def add_employment(self, rec: Record, i: int, name: str, year: int,
+                       employers: list[str]) -> int:
+        """1-3 positions in sequence from `year`, the last possibly current, some with a
+        deprecated low-trust start year; returns the start year of the last one."""
+        rng = self.rng
+        jobs = rng.randint(1, 3)
+        for j in range(jobs):
+            org = rng.choice(employers)
+            role = rng.choice(ROLES)
+            quals: list[tuple[str, object]] = [("start", self.date(year))]
+            last = j == jobs - 1 or year >= LAST_YEAR - 1
+            stop = min(year + rng.randint(1, 8), LAST_YEAR)
+            if stop > year and (not last or rng.random() < 0.3):
+                quals.append(("end", self.date(stop)))
+            quals.append(("role", role))
+            if rng.random() < 0.1 and self.n > 1:
+                quals.append(("reports_to", self.person_id(self.other_person(i))))
+            claim = rec.add("employer", Claim(org, quals, sources=self.refs(
+                year, f"{name} joined {self.org_name[org]} as {role} in {year}.")))
+            if j == 0:
+                self.first_employment[i] = claim
+            self.add_wrong_start(rec, name, org, year, claim)
+            if last:
+                break
+            year = stop
+        return year
+
+    def add_wrong_start(self, rec: Record, name: str, org: str, year: int,
+                        claim: Claim) -> None:
+        """Sometimes (12%) a deprecated employer claim: a low-trust page with the wrong
+        start year."""
+        rng = self.rng
+        wrong = year + rng.choice((-2, -1, 1, 2))
+        if rng.random() < 0.12 and not rec.has("employer", org, str(wrong)):
+            good = claim.sources[0][0]
+            rec.add("employer", Claim(org, [("start", str(wrong))], rank="deprecated",
+                                      reason=f"{good} gives {year} as the start; "
+                                      f"the low-trust page says {wrong}.",
+                                      sources=[(self.low(year), f"{name} joined "
+                                                f"{self.org_name[org]} in {wrong}.")]))
+
+    def add_fields_of_work(self, rec: Record, name: str, fields: list[str]) -> None:
+        """The person's fields of work, sometimes one preferred, sometimes a deprecated one."""
+        rng = self.rng
+        for t in fields:
+            rec.add("field_of_work", Claim(t, sources=self.refs(
+                2000, f"{name} works on {self.topic_name[t]}.")))
+        if rng.random() < 0.08:
+            rec.claims["field_of_work"][0].rank = "preferred"
+        if rng.random() < 0.1:
+            wrong = rng.choice([t for t in self.topics if t not in fields])
+            better = rec.claims["field_of_work"][0].sources[0][0]
+            rec.add("field_of_work", Claim(
+                wrong, rank="deprecated",
+                reason=f"No better source supports it; {better} names other fields.",
+                sources=[(self.low(2000), None)]))
 
     def make_organization_people(self) -> None:
         """Directors and founders, now that the people exist."""

@@ -105,7 +105,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NoReturn
 
 __all__ = [
     "Command",
@@ -356,11 +356,8 @@ def _subject(token: str, n: int, created: bool) -> str:
 def _v1_line(
     fields: list[str], n: int, created: bool, datatypes: Mapping[str, str] | None
 ) -> Command:
-    for f in fields:
-        if f == "":
-            raise QSSyntaxError(n, "empty field (two tabs in a row, or a tab at an end)")
-        if f != f.strip():
-            raise QSSyntaxError(n, f"white space around field {f!r}")
+    """One non-empty V1 line, already split at TABs."""
+    _check_fields(fields, n)
     if fields[0] == "CREATE":
         if len(fields) != 1:
             raise QSSyntaxError(n, "CREATE must be alone on its line")
@@ -381,11 +378,7 @@ def _v1_line(
             line=n,
         )
     if not _PROP.fullmatch(what):
-        if _ANY_ID_CI.fullmatch(what) and what[0].islower():
-            raise QSSyntaxError(n, f"ids must be upper-case: {what!r}")
-        if re.fullmatch(r"S[a-z_]+", what):
-            raise QSSyntaxError(n, "sitelinks are outside the accepted subset")
-        raise QSSyntaxError(n, f"expected a property (P…) or Lxx/Dxx/Axx, got {what!r}")
+        _bad_property(what, n)
     if len(fields) % 2 == 0:
         raise QSSyntaxError(
             n,
@@ -394,9 +387,35 @@ def _v1_line(
         )
     value = _value(fields[2], n, _datatype_of(what, datatypes))
     cmd = Command(subject, "statement", property=what, value=value, line=n)
+    _v1_pairs(cmd, fields[3:], n, datatypes)
+    return cmd
+
+
+def _check_fields(fields: list[str], n: int) -> None:
+    """No field of a V1 line is empty or has white space around it."""
+    for f in fields:
+        if f == "":
+            raise QSSyntaxError(n, "empty field (two tabs in a row, or a tab at an end)")
+        if f != f.strip():
+            raise QSSyntaxError(n, f"white space around field {f!r}")
+
+
+def _bad_property(what: str, n: int) -> NoReturn:
+    """Reject `what` in a V1 line's property field, saying why it is not a property."""
+    if _ANY_ID_CI.fullmatch(what) and what[0].islower():
+        raise QSSyntaxError(n, f"ids must be upper-case: {what!r}")
+    if re.fullmatch(r"S[a-z_]+", what):
+        raise QSSyntaxError(n, "sitelinks are outside the accepted subset")
+    raise QSSyntaxError(n, f"expected a property (P…) or Lxx/Dxx/Axx, got {what!r}")
+
+
+def _v1_pairs(
+    cmd: Command, pairs: list[str], n: int, datatypes: Mapping[str, str] | None
+) -> None:
+    """Add a statement line's qualifier pairs, then its source pairs, to `cmd`."""
     in_sources = False
-    for i in range(3, len(fields), 2):
-        key, raw = fields[i], fields[i + 1]
+    for i in range(0, len(pairs), 2):
+        key, raw = pairs[i], pairs[i + 1]
         if _PROP.fullmatch(key):
             if in_sources:
                 raise QSSyntaxError(n, f"qualifier {key} after a source: qualifiers come first")
@@ -410,7 +429,6 @@ def _v1_line(
             raise QSSyntaxError(
                 n, f"expected a qualifier (P…) or source (S…) property, got {key!r}"
             )
-    return cmd
 
 
 def parse_v1(text: str, datatypes: Mapping[str, str] | None = None) -> list[Command]:
@@ -449,6 +467,7 @@ class _Group:
 
 
 def _csv_header(header: list[str]) -> list[_Group]:
+    """The statement and term groups of a CSV header row (line 1)."""
     n = 1
     if not header or header[0] != "qid":
         raise QSSyntaxError(n, "the first header cell must be 'qid'")
@@ -457,46 +476,66 @@ def _csv_header(header: list[str]) -> list[_Group]:
     # same header cell may stand in several groups (two P856 groups, an S248 in each); only a
     # repeat inside one group is an error.
     for col, cell in enumerate(header[1:], start=1):
-        if groups and cell[:1] in "qSs" and cell in (
-                [f"qal{q[1:]}" for _, q in groups[-1].quals]
-                + [s for _, s in groups[-1].sources]
-                + [s.lower() for _, s in groups[-1].sources]):
+        if groups and cell[:1] in "qSs" and cell in _cells_of(groups[-1]):
             raise QSSyntaxError(n, f"duplicate header cell {cell!r} in one statement group")
         if _PROP.fullmatch(cell):
             groups.append(_Group("statement", col, cell))
         elif m := _TERM.fullmatch(cell):
             groups.append(_Group(_TERM_ACTION[m.group(1)], col, m.group(2)))
         elif m := re.fullmatch(r"qal([1-9][0-9]*)", cell):
-            g = groups[-1] if groups else None
-            if g is None or g.kind != "statement":
-                raise QSSyntaxError(n, f"{cell}: a qualifier column must follow a P column")
+            g = _statement_before(groups, cell, "a qualifier")
             if g.sources:
                 raise QSSyntaxError(n, f"{cell}: qualifier column after a source column")
             g.quals.append((col, "P" + m.group(1)))
         elif m := re.fullmatch(r"([Ss])([1-9][0-9]*)", cell):
-            g = groups[-1] if groups else None
-            if g is None or g.kind != "statement":
-                raise QSSyntaxError(n, f"{cell}: a source column must follow a P column")
-            if m.group(1) == "S" and g.sources:
-                raise QSSyntaxError(
-                    n,
-                    f"{cell}: a second reference on one statement is outside the subset "
-                    "(use lower-case s… to add to the reference)",
-                )
-            if m.group(1) == "s" and not g.sources:
-                raise QSSyntaxError(n, f"{cell}: an s… column must follow an S… column")
-            g.sources.append((col, "S" + m.group(2)))
-        elif cell.startswith("-"):
-            raise QSSyntaxError(n, f"{cell}: removal columns are outside the accepted subset")
-        elif cell == "#":
-            raise QSSyntaxError(n, "comment columns are outside the accepted subset")
-        elif re.fullmatch(r"S[a-z_]+", cell):
-            raise QSSyntaxError(n, f"{cell}: sitelink columns are outside the accepted subset")
-        elif re.fullmatch(r"[pP][0-9]+|qal[0-9]+|QAL[0-9]+|Qal[0-9]+|p[0-9]+", cell):
-            raise QSSyntaxError(n, f"malformed header cell {cell!r} (P upper-case, qal lower-case)")
+            _add_source(_statement_before(groups, cell, "a source"), col, cell, m)
         else:
-            raise QSSyntaxError(n, f"unrecognised header cell {cell!r}")
+            _bad_header_cell(cell)
     return groups
+
+
+def _cells_of(g: _Group) -> list[str]:
+    """The qualifier and source header cells already in group `g`."""
+    return (
+        [f"qal{q[1:]}" for _, q in g.quals]
+        + [s for _, s in g.sources]
+        + [s.lower() for _, s in g.sources]
+    )
+
+
+def _statement_before(groups: list[_Group], cell: str, what: str) -> _Group:
+    """The statement group that qualifier or source column `cell` belongs to."""
+    g = groups[-1] if groups else None
+    if g is None or g.kind != "statement":
+        raise QSSyntaxError(1, f"{cell}: {what} column must follow a P column")
+    return g
+
+
+def _add_source(g: _Group, col: int, cell: str, m: re.Match[str]) -> None:
+    """Add source column `cell` (``S<n>`` starts the reference, ``s<n>`` extends it) to `g`."""
+    if m.group(1) == "S" and g.sources:
+        raise QSSyntaxError(
+            1,
+            f"{cell}: a second reference on one statement is outside the subset "
+            "(use lower-case s… to add to the reference)",
+        )
+    if m.group(1) == "s" and not g.sources:
+        raise QSSyntaxError(1, f"{cell}: an s… column must follow an S… column")
+    g.sources.append((col, "S" + m.group(2)))
+
+
+def _bad_header_cell(cell: str) -> NoReturn:
+    """Reject a header cell outside the subset, saying why."""
+    n = 1
+    if cell.startswith("-"):
+        raise QSSyntaxError(n, f"{cell}: removal columns are outside the accepted subset")
+    if cell == "#":
+        raise QSSyntaxError(n, "comment columns are outside the accepted subset")
+    if re.fullmatch(r"S[a-z_]+", cell):
+        raise QSSyntaxError(n, f"{cell}: sitelink columns are outside the accepted subset")
+    if re.fullmatch(r"[pP][0-9]+|qal[0-9]+|QAL[0-9]+|Qal[0-9]+|p[0-9]+", cell):
+        raise QSSyntaxError(n, f"malformed header cell {cell!r} (P upper-case, qal lower-case)")
+    raise QSSyntaxError(n, f"unrecognised header cell {cell!r}")
 
 
 def parse_csv(text: str, datatypes: Mapping[str, str] | None = None) -> list[Command]:
@@ -524,55 +563,68 @@ def parse_csv(text: str, datatypes: Mapping[str, str] | None = None) -> list[Com
                 continue
             if len(row) != width:
                 raise QSSyntaxError(n, f"row has {len(row)} cells, the header has {width}")
-            qid = row[0]
-            if qid == "":
-                commands.append(Command(None, "CREATE", line=n))
-                subject = "LAST"
-            elif _ITEM.fullmatch(qid):
-                subject = qid
-            elif re.fullmatch(r"q[0-9]+", qid):
-                raise QSSyntaxError(n, f"ids must be upper-case: {qid!r}")
-            else:
-                raise QSSyntaxError(n, f"qid must be a Q id or empty: {qid!r}")
-            for g in groups:
-                cell = row[g.col]
-                extra = [(c, k) for c, k in g.quals + g.sources if row[c] != ""]
-                if cell == "":
-                    if extra:
-                        raise QSSyntaxError(
-                            n,
-                            f"qualifier/source cell {extra[0][1]} without a value in its "
-                            "statement column",
-                        )
-                    continue
-                if g.kind == "statement":
-                    cmd = Command(
-                        subject,
-                        "statement",
-                        property=g.key,
-                        value=_value(cell, n, _datatype_of(g.key, datatypes)),
-                        line=n,
-                    )
-                    for c, k in g.quals:
-                        if row[c] != "":
-                            qv = _value(row[c], n, _datatype_of(k, datatypes))
-                            cmd.qualifiers.append((k, qv))
-                    for c, k in g.sources:
-                        if row[c] != "":
-                            rv = _value(row[c], n, _datatype_of(k, datatypes))
-                            cmd.references.append((k, rv))
-                else:
-                    text_ = _quoted(cell, n, "a label, description or alias")
-                    cmd = Command(
-                        subject,
-                        g.kind,
-                        language=g.key,
-                        value=String(text_),
-                        line=n,
-                    )
-                commands.append(cmd)
+            commands.extend(_csv_row(row, n, groups, datatypes))
     except csv.Error as exc:
         raise QSSyntaxError(reader.line_num or 1, f"CSV: {exc}") from None
     if groups is None:
         raise QSSyntaxError(1, "empty CSV: the header row is missing")
     return commands
+
+
+def _csv_row(
+    row: list[str], n: int, groups: list[_Group], datatypes: Mapping[str, str] | None
+) -> list[Command]:
+    """The commands of one data row (of the header's width): a CREATE when the qid cell is
+    empty, then one command per non-empty group, in header order."""
+    commands: list[Command] = []
+    qid = row[0]
+    if qid == "":
+        commands.append(Command(None, "CREATE", line=n))
+        subject = "LAST"
+    elif _ITEM.fullmatch(qid):
+        subject = qid
+    elif re.fullmatch(r"q[0-9]+", qid):
+        raise QSSyntaxError(n, f"ids must be upper-case: {qid!r}")
+    else:
+        raise QSSyntaxError(n, f"qid must be a Q id or empty: {qid!r}")
+    for g in groups:
+        cell = row[g.col]
+        extra = [(c, k) for c, k in g.quals + g.sources if row[c] != ""]
+        if cell == "":
+            if extra:
+                raise QSSyntaxError(
+                    n,
+                    f"qualifier/source cell {extra[0][1]} without a value in its "
+                    "statement column",
+                )
+            continue
+        if g.kind == "statement":
+            commands.append(_csv_statement(g, row, subject, n, datatypes))
+        else:
+            text_ = _quoted(cell, n, "a label, description or alias")
+            commands.append(
+                Command(subject, g.kind, language=g.key, value=String(text_), line=n)
+            )
+    return commands
+
+
+def _csv_statement(
+    g: _Group, row: list[str], subject: str, n: int, datatypes: Mapping[str, str] | None
+) -> Command:
+    """The statement of group `g` in `row`, with its non-empty qualifier and source cells."""
+    cmd = Command(
+        subject,
+        "statement",
+        property=g.key,
+        value=_value(row[g.col], n, _datatype_of(g.key, datatypes)),
+        line=n,
+    )
+    for c, k in g.quals:
+        if row[c] != "":
+            qv = _value(row[c], n, _datatype_of(k, datatypes))
+            cmd.qualifiers.append((k, qv))
+    for c, k in g.sources:
+        if row[c] != "":
+            rv = _value(row[c], n, _datatype_of(k, datatypes))
+            cmd.references.append((k, rv))
+    return cmd

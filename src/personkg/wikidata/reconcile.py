@@ -131,87 +131,110 @@ def _best_values(ent: Entity, key: str) -> list[str]:
     return [str(c.value) for c in best_of(ent.claims, key)]
 
 
+_Evidence = dict[str, dict[str, list[str]]]  # entity -> qid ("?": shared identifier) -> evidence
+
+
 def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
               cache: Path | None = None) -> Reconciliation:
+    """Look up every entity without a QID (whose type has a Wikidata class): strong
+    identifiers first, then label and class for the rest; one verdict per entity."""
     rec = Reconciliation()
     clients = {False: _Client(main, cache, rec), True: _Client(scholarly, cache, rec)}
     todo = [e for e in sorted(ds.entities.values(), key=lambda e: e.id)
             if not e.wikidata and voc.wikidata_class_of(e.type)]
-    # entity -> qid -> evidence ; identifier value -> items
-    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    duplicates: dict[str, list[str]] = {}
+    found: _Evidence = defaultdict(lambda: defaultdict(list))
+    duplicates: dict[str, list[str]] = {}  # entity -> the items that share its identifier
     scholarly_types = voc.scholarly_types()
     for scholarly_side in (False, True):
         group = [e for e in todo if (e.type in scholarly_types) == scholarly_side]
         for key in voc.strong_identifiers():
-            prop = voc.claims[key].wikidata
-            wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # term -> (entity, raw)
-            for e in group:
-                for raw in _best_values(e, key):
-                    for term in _identifier_terms(key, raw):
-                        wanted[term].append((e.id, raw))
-            terms = sorted(wanted)
-            for start in range(0, len(terms), BATCH):
-                chunk = terms[start:start + BATCH]
-                query = ("SELECT ?value ?item WHERE { VALUES ?value { " + " ".join(chunk)
-                         + f" }} ?item <{WDT}{prop}> ?value . }}")
-                by_value: dict[str, set[str]] = defaultdict(set)
-                for row in clients[scholarly_side].select(query):
-                    got = (_iri(row["value"]) if key == "website"
-                           else _literal(row["value"]))
-                    if got in wanted and row.get("item", "").startswith(WD):
-                        by_value[got].add(row["item"][len(WD):])
-                for term, items in by_value.items():
-                    for ent_id, raw in wanted[term]:
-                        what = f"{key} {raw} ({prop})"
-                        if len(items) > 1:
-                            duplicates[ent_id] = sorted(items)
-                            found[ent_id]["?"].append(f"{what} is on {len(items)} items")
-                        else:
-                            found[ent_id][next(iter(items))].append(what)
+            _by_identifier(group, key, voc.claims[key].wikidata, clients[scholarly_side],
+                           found, duplicates)
     # exact label and class, for the rest
     for scholarly_side in (False, True):
         rest = [e for e in todo if e.id not in found
                 and (e.type in scholarly_types) == scholarly_side]
-        by_class: dict[str, list[Entity]] = defaultdict(list)
-        for e in rest:
-            by_class[voc.wikidata_class_of(e.type) or ""].append(e)
-        for wd_class, ents in sorted(by_class.items()):
-            labels = sorted({e.name for e in ents})
-            for start in range(0, len(labels), BATCH):
-                chunk = labels[start:start + BATCH]
-                values = " ".join(str(ox.Literal(x, language="en")) for x in chunk)
-                query = ("SELECT ?label ?item WHERE { VALUES ?label { " + values + " } "
-                         f"?item <{RDFS.label}> ?label ; "
-                         f"<{WDT.P31}> <{WD}{wd_class}> . }}")
-                hits: dict[str, set[str]] = defaultdict(set)
-                for row in clients[scholarly_side].select(query):
-                    if row.get("item", "").startswith(WD):
-                        hits[row["label"]].add(row["item"][len(WD):])
-                for e in ents:
-                    if e.name in hits:
-                        for qid in sorted(hits[e.name]):
-                            found[e.id][qid].append(f"label \"{e.name}\"@en and P31 {wd_class}")
-    for e in todo:
-        evidence = found.get(e.id)
-        if not evidence:
-            rec.matches.append(Match(e.id, None, "none"))
-            continue
-        if e.id in duplicates:
-            rec.matches.append(Match(e.id, None, "duplicate", evidence["?"], duplicates[e.id]))
-            continue
-        qids = sorted(q for q in evidence if q != "?")
-        strong = [q for q in qids if any(not ev.startswith("label") for ev in evidence[q])]
-        all_evidence = [ev for q in qids for ev in evidence[q]]
-        if len(strong) == 1 and len(qids) == 1:
-            rec.matches.append(Match(e.id, strong[0], "high", evidence[strong[0]]))
-        elif len(strong) > 1:
-            rec.matches.append(Match(e.id, None, "conflict", all_evidence, strong))
-        elif len(strong) == 1:  # an identifier match plus other label matches
-            rec.matches.append(Match(e.id, strong[0], "high", evidence[strong[0]]))
-        else:
-            rec.matches.append(Match(e.id, None, "candidate", all_evidence, qids))
+        _by_label(rest, voc, clients[scholarly_side], found)
+    rec.matches.extend(_verdict(e.id, found.get(e.id), duplicates) for e in todo)
     return rec
+
+
+def _by_identifier(group: list[Entity], key: str, prop: str | None, client: _Client,
+                   found: _Evidence, duplicates: dict[str, list[str]]) -> None:
+    """Look up the best values of identifier `key` (Wikidata property `prop`) of `group`,
+    in batches of one VALUES query, and record the items each value is on."""
+    wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # term -> (entity, raw)
+    for e in group:
+        for raw in _best_values(e, key):
+            for term in _identifier_terms(key, raw):
+                wanted[term].append((e.id, raw))
+    terms = sorted(wanted)
+    for start in range(0, len(terms), BATCH):
+        chunk = terms[start:start + BATCH]
+        query = ("SELECT ?value ?item WHERE { VALUES ?value { " + " ".join(chunk)
+                 + f" }} ?item <{WDT}{prop}> ?value . }}")
+        by_value: dict[str, set[str]] = defaultdict(set)
+        for row in client.select(query):
+            got = (_iri(row["value"]) if key == "website"
+                   else _literal(row["value"]))
+            if got in wanted and row.get("item", "").startswith(WD):
+                by_value[got].add(row["item"][len(WD):])
+        for term, items in by_value.items():
+            for ent_id, raw in wanted[term]:
+                _record_identifier(ent_id, f"{key} {raw} ({prop})", items, found, duplicates)
+
+
+def _record_identifier(ent_id: str, what: str, items: set[str], found: _Evidence,
+                       duplicates: dict[str, list[str]]) -> None:
+    """Note that identifier `what` of `ent_id` is on `items`: evidence for the one item, or
+    a likely duplicate on Wikidata when there are several."""
+    if len(items) > 1:
+        duplicates[ent_id] = sorted(items)
+        found[ent_id]["?"].append(f"{what} is on {len(items)} items")
+    else:
+        found[ent_id][next(iter(items))].append(what)
+
+
+def _by_label(rest: list[Entity], voc: Vocabulary, client: _Client, found: _Evidence) -> None:
+    """Look up the exact English name of each of `rest` among the items of its entity
+    type's Wikidata class, class by class in batches; every hit is a label match."""
+    by_class: dict[str, list[Entity]] = defaultdict(list)
+    for e in rest:
+        by_class[voc.wikidata_class_of(e.type) or ""].append(e)
+    for wd_class, ents in sorted(by_class.items()):
+        labels = sorted({e.name for e in ents})
+        for start in range(0, len(labels), BATCH):
+            chunk = labels[start:start + BATCH]
+            values = " ".join(str(ox.Literal(x, language="en")) for x in chunk)
+            query = ("SELECT ?label ?item WHERE { VALUES ?label { " + values + " } "
+                     f"?item <{RDFS.label}> ?label ; "
+                     f"<{WDT.P31}> <{WD}{wd_class}> . }}")
+            hits: dict[str, set[str]] = defaultdict(set)
+            for row in client.select(query):
+                if row.get("item", "").startswith(WD):
+                    hits[row["label"]].add(row["item"][len(WD):])
+            for e in ents:
+                if e.name in hits:
+                    for qid in sorted(hits[e.name]):
+                        found[e.id][qid].append(f"label \"{e.name}\"@en and P31 {wd_class}")
+
+
+def _verdict(ent_id: str, evidence: dict[str, list[str]] | None,
+             duplicates: dict[str, list[str]]) -> Match:
+    """The match of one entity from its evidence: none, a likely duplicate, identifiers
+    that point at different items (conflict), one item by identifier (high, whatever the
+    label matches say), or label matches only (candidates)."""
+    if not evidence:
+        return Match(ent_id, None, "none")
+    if ent_id in duplicates:
+        return Match(ent_id, None, "duplicate", evidence["?"], duplicates[ent_id])
+    qids = sorted(q for q in evidence if q != "?")
+    strong = [q for q in qids if any(not ev.startswith("label") for ev in evidence[q])]
+    if len(strong) > 1:
+        return Match(ent_id, None, "conflict", [ev for q in qids for ev in evidence[q]], strong)
+    if len(strong) == 1:  # alone, or an identifier match plus other label matches
+        return Match(ent_id, strong[0], "high", evidence[strong[0]])
+    return Match(ent_id, None, "candidate", [ev for q in qids for ev in evidence[q]], qids)
 
 
 _WIKIDATA_LINE = re.compile(r"^wikidata:[ \t]*(null|~)?[ \t]*(#.*)?$")
