@@ -30,7 +30,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	   chromium chromium-driver >/dev/null)
 
-test: install browser
+test: lint install browser
 	$(BIN)/python -m pytest -q
 
 # ruff (with a complexity limit), mypy (0 errors) and the import contract (pyproject.toml)
