@@ -158,6 +158,16 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
             "license": {"type": "string", "pattern": URL_PATTERN},
             "publisher": {"type": "string"},
             "version": {"type": "string"},
+            "subject": {"type": "string", "pattern": ID_PATTERN,
+                        "description": "id of the dataset's main entity (default: the person "
+                                       "with the most statements)"},
+            "site_url": {"type": "string", "pattern": r"^https?://[^\s<>\"{}|\\^`]+/$",
+                         "description": "where `personkg site` output is served (default: "
+                                        "derived from base)"},
+            "as_of": {"type": ["string", "integer"], "format": "personkg-date",
+                      "pattern": DATE_PATTERN, "minimum": 1000, "maximum": 9999,
+                      "description": "the date the dataset describes (default: today); "
+                                     "ongoing positions end there on timelines"},
         },
     }
     return out
