@@ -37,7 +37,7 @@ test: lint install browser
 lint: $(VENV)/.deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	cd src && ../$(BIN)/lint-imports --config ../pyproject.toml
+	cd src && ../$(BIN)/lint-imports ../pyproject.toml
 
 # The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md.
 bench: install

@@ -4,6 +4,7 @@ library function and renders its result; `main()` maps errors to exit codes
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,20 @@ from . import pipeline
 from .checks.report import RENDERERS
 from .errors import DataError, PersonkgError, RunError
 from .export import FORMATS
-from .namespaces import DEFAULT_GRAPH, DEFAULT_SITE_URL, PREFIXES, WDQS, WDQS_SCHOLARLY
+from .model import Dataset
+from .namespaces import DEFAULT_GRAPH, PREFIXES, WDQS, WDQS_SCHOLARLY
 from .output import write_file
-from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
+from .query import (
+    RESULT_FORMATS,
+    bind_params,
+    named_queries,
+    render,
+    run_query,
+    subject_parameters,
+    with_prefixes,
+)
 from .remote import Endpoint
-from .resources import __version__, default_data_dir
+from .resources import __version__, default_data_dir, is_embedded
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]
@@ -28,12 +38,20 @@ __all__ = ["cli", "main"]
 def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--data", "data_dir", type=click.Path(path_type=Path), default=None,
-        help="Dataset folder (default: ./data when it holds a dataset, else the embedded one).",
+        help="Dataset folder (default: ./data when there is one, else the embedded example).",
     )(f)
 
 
 def _data(data_dir: Path | None) -> Path:
-    return data_dir if data_dir is not None else default_data_dir()
+    """`--data`, else `./data`, else the embedded example dataset, which is then named on
+    standard error: a run never reads another dataset than the user's without saying so."""
+    if data_dir is not None:
+        return data_dir
+    found = default_data_dir()
+    if is_embedded(found):
+        click.echo("personkg: no ./data here: using the embedded example dataset "
+                   "(give --data DIR for yours)", err=True)
+    return found
 
 
 def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
@@ -224,16 +242,36 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
             raise RunError(f"{query_file}: cannot read: {exc}") from None
     else:
         text, origin = str(sparql), "query"
-    text = bind_params(text, _params(params))
-    if endpoint:
-        remote = _endpoint(endpoint, timeout, retries, auth_env)
-        result = remote.query(with_prefixes(text), graphs, origin, prefix_lines=len(PREFIXES))
-        click.echo(render(result, fmt), nl=False)
-        return
-    if graphs:
+    if graphs and not endpoint:
         raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
-    c = _compiled(data_dir, shacl=False)
-    click.echo(run_query(c.graph.store(), text, fmt, origin), nl=False)
+    bound = _params(params)
+    c = None if endpoint else _compiled(data_dir, shacl=False)
+    if c is not None:
+        base, subject = c.dataset.base, c.dataset.subject
+    else:
+        base, subject = pipeline.describe(_data(data_dir))
+    for name in subject_parameters(text):
+        if name not in bound and subject:
+            bound[name] = subject
+    text = bind_params(text, bound, base)
+    if c is not None:
+        _warn_unknown_ids(bound, c.dataset)
+        click.echo(run_query(c.graph.store(), text, fmt, origin, base), nl=False)
+        return
+    remote = _endpoint(str(endpoint), timeout, retries, auth_env)
+    result = remote.query(with_prefixes(text, base), graphs, origin, prefix_lines=len(PREFIXES))
+    click.echo(render(result, fmt, base), nl=False)
+
+
+def _warn_unknown_ids(params: dict[str, str], ds: Dataset) -> None:
+    """A parameter that looks like an id but names nothing in the dataset matches nothing:
+    say so (the query still runs)."""
+    for name, value in params.items():
+        plain = value.removeprefix("id:")
+        if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", plain) and not plain.isdigit() \
+                and plain not in ds.entities and plain not in ds.sources:
+            click.echo(f"personkg: warning: {name}={value}: no entity or source with that id "
+                       "in the dataset", err=True)
 
 
 @cli.command()
@@ -263,9 +301,10 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
 @data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write; replaced only once complete.")
-@click.option("--site-url", default=DEFAULT_SITE_URL, show_default=True,
-              help="Where the folder will be served (for the sitemap and dataset metadata).")
-def site(data_dir: Path | None, out_dir: Path, site_url: str) -> None:
+@click.option("--site-url", default=None,
+              help="Where the folder will be served, for the sitemap and dataset metadata "
+                   "[default: site_url in dataset.yaml, else derived from its base].")
+def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     """Validate, then write a static linked-data site: a page per entity (facts with numbered
     citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline for
     people), .ttl and .jsonld beside each page, an index, the full dump, dataset metadata
@@ -324,7 +363,7 @@ def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
     from .stats import REPORT_FORMATS, collect
 
     c = _compiled(data_dir, shacl=False)
-    text = REPORT_FORMATS[fmt](collect(c.graph.store(), c.voc))
+    text = REPORT_FORMATS[fmt](collect(c.graph.store(), c.voc, c.dataset.base))
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -19,7 +19,22 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .model import Claim, Dataset, Date, Entity, Reference, Source, Text, Value
-from .namespaces import PKG, PKGD, PKGP, PKGPQ, PKGPR, PKGPS, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from .namespaces import (
+    DEFAULT_BASE,
+    PKG,
+    PKGD,
+    PKGP,
+    PKGPQ,
+    PKGPR,
+    PKGPS,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+    XSD,
+)
 from .runtime import paused_gc
 from .vocab import EntityClass, Vocabulary
 
@@ -89,6 +104,7 @@ class CompiledGraph:
 
     lines: list[str] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
+    base: str = DEFAULT_BASE  # the dataset's namespace: the `id:` prefix of its exports
     _triples: list[ox.Triple] | None = field(default=None, repr=False, compare=False)
     _canonical: list[str] | None = field(default=None, repr=False, compare=False)
 
@@ -223,7 +239,7 @@ class _Context:
 @paused_gc()
 def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
     """Every entity and source of `ds` as triples (see the module docstring)."""
-    out = CompiledGraph()
+    out = CompiledGraph(base=ds.base)
     lines: list[str] = []
     terms = _Terms()
     nn = terms.iri

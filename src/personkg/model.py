@@ -156,6 +156,35 @@ class Dataset:
     base: str = DEFAULT_BASE
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def subject(self) -> str | None:
+        """The dataset's main entity: `subject:` in dataset.yaml, else the person with the
+        most statements (None when there is no person)."""
+        named = self.metadata.get("subject")
+        if isinstance(named, str) and named in self.entities:
+            return named
+        return self.main_person()
+
+    @property
+    def site_url(self) -> str:
+        """Where the dataset's site is served: `site_url:` in dataset.yaml, else derived
+        from the base (`https://example.org/kg/id/` -> `https://example.org/kg/`)."""
+        named = self.metadata.get("site_url")
+        if isinstance(named, str):
+            return named
+        base = self.base.rstrip("#")
+        base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
+        return base[:-3] if base.endswith("/id/") else base
+
+    def main_person(self) -> str | None:
+        """The subject when it is a person, else the person with the most statements."""
+        named = self.metadata.get("subject")
+        if isinstance(named, str) and named in self.entities \
+                and self.entities[named].type == "Person":
+            return named
+        people = [e for e in self.entities.values() if e.type == "Person"]
+        return max(people, key=lambda e: (len(e.claims), e.id)).id if people else None
+
 
 # ------------------------------------------------------------------ from raw
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "Namespace", "PKG", "PKGD", "PKGP", "PKGPS", "PKGPQ", "PKGPR", "PKGSH", "DEFAULT_BASE",
-    "DEFAULT_GRAPH", "DEFAULT_SITE_URL", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
+    "DEFAULT_GRAPH", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
     "SKOS", "SCHEMA", "PROV", "WD", "WDT", "WDP", "WDPS", "WIKIDATA_PAGE", "WDQS",
     "WDQS_SCHOLARLY", "WIKIBASE", "SVG", "JSON_SCHEMA", "prefixes", "PREFIXES",
 ]
@@ -44,8 +44,6 @@ PKGSH = Namespace(_PROJECT + "shapes#")
 DEFAULT_BASE = _PROJECT + "id/"
 #: The named graph `personkg publish` replaces by default.
 DEFAULT_GRAPH = _PROJECT + "graph"
-#: Where `personkg site` says its pages are served, unless told otherwise.
-DEFAULT_SITE_URL = _PROJECT
 #: The `$id` base of the generated record JSON Schemas.
 SCHEMA_BASE = _PROJECT + "schema/"
 

@@ -26,6 +26,7 @@ from .errors import DataError, RunError
 from .export import FORMATS, Compiled
 from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file
 from .model import Dataset, Source
+from .namespaces import DEFAULT_BASE
 from .output import write_chunks, write_dir
 from .progress import progress
 from .resources import KINDS_HINT, default_data_dir, resource_dir
@@ -68,7 +69,7 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     if meta_path.is_file():
         meta = _load_metadata(meta_path, shapes_dir, report)
         if meta:
-            ds.metadata = dict(meta)
+            ds.metadata = meta
             ds.base = str(meta.get("base", ds.base))
     owner: dict[str, Path] = {}
     broken: set[str] = set()
@@ -106,6 +107,12 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         else:
             ds.entities[done.id] = done
     report.extend(reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
+    named = ds.metadata.get("subject")
+    if isinstance(named, str) and named not in ds.entities and named not in broken:
+        line = ds.metadata.key_lines.get("subject") if isinstance(ds.metadata, LineDict) else 0
+        report.add(Issue.at(meta_path, line, "unknown-id",
+                            f"subject: {named!r} is not an entity in this dataset",
+                            layer="references"))
     return ds
 
 
@@ -117,6 +124,23 @@ def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | N
     problems = schema_check(item, shapes_dir)
     report.extend(problems)
     return None if problems else item.data
+
+
+def describe(data: Path | str | None = None) -> tuple[str, str | None]:
+    """The base and subject of the dataset at `data`, from its dataset.yaml (the records are
+    read only when it names no subject)."""
+    root = _folder(data)
+    report = Report()
+    meta: LineDict | None = None
+    if (root / "dataset.yaml").is_file():
+        meta = _load_metadata(root / "dataset.yaml", resource_dir("shapes"), report)
+        if not report.conforms():
+            raise Invalid(report)
+    base = str(meta.get("base", DEFAULT_BASE)) if meta else DEFAULT_BASE
+    subject = meta.get("subject") if meta else None
+    if not isinstance(subject, str):
+        subject = compiled(root).dataset.subject
+    return base, subject
 
 
 def check_dataset(root: Path, voc: Vocabulary | None = None, shacl: bool = True,

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import DataError, RunError
 from .export.turtle import Compactor
-from .namespaces import DEFAULT_BASE, PREFIXES, XSD
+from .namespaces import DEFAULT_BASE, PREFIXES, XSD, prefixes
 from .resources import resource_dir
 
 __all__ = ["NamedQuery", "named_queries", "run_query", "render", "bind_params",
@@ -68,31 +68,43 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     return out
 
 
-def with_prefixes(query: str) -> str:
-    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+#: A VALUES default that stands for the dataset's subject (`subject:` in dataset.yaml, or the
+#: person with the most statements): named queries about "the person" use it.
+SUBJECT = "pkg:subject"
+
+
+def subject_parameters(query: str) -> list[str]:
+    """The variables whose VALUES default in `query` is the dataset's subject."""
+    return re.findall(r"VALUES\s+\?(\w+)\s*\{\s*" + re.escape(SUBJECT) + r"\s*\}", query)
+
+
+def with_prefixes(query: str, base: str = DEFAULT_BASE) -> str:
+    """The query with the project's prefixes declared (`id:` is the dataset's `base`)."""
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes(base).items()))
     return head + query
 
 
-def run_query(store: ox.Store, query: str, fmt: str = "table", origin: str = "query") -> str:
+def run_query(store: ox.Store, query: str, fmt: str = "table", origin: str = "query",
+              base: str = DEFAULT_BASE) -> str:
     """Run a SPARQL query on an embedded store and render it as `fmt`."""
     try:
-        result = store.query(with_prefixes(query))
+        result = store.query(with_prefixes(query, base))
     except SyntaxError as exc:
         raise DataError(f"{origin}: SPARQL syntax error: {_syntax_message(exc)}") from None
     except OSError as exc:
         raise RunError(f"{origin}: the query failed: {exc}") from None
     if isinstance(result, ox.QueryTriples):
-        return render(list(result), fmt)
-    return render(result, fmt)
+        return render(list(result), fmt, base)
+    return render(result, fmt, base)
 
 
-def render(result: object, fmt: str = "table") -> str:
+def render(result: object, fmt: str = "table", base: str = DEFAULT_BASE) -> str:
     """SELECT solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false (or SPARQL
     JSON); a list of triples (CONSTRUCT/DESCRIBE) as Turtle or JSON-LD."""
     if isinstance(result, list):
         from .compile import CompiledGraph
 
-        graph = CompiledGraph([str(t) for t in result])
+        graph = CompiledGraph([str(t) for t in result], base=base)
         if fmt in ("jsonld", "json"):
             from .export.jsonld import to_jsonld
             from .vocab import Vocabulary
@@ -106,7 +118,7 @@ def render(result: object, fmt: str = "table") -> str:
             return json.dumps({"head": {}, "boolean": bool(result)}) + "\n"
         return ("true" if bool(result) else "false") + "\n"
     if fmt in ("table", "turtle", "jsonld"):
-        return _table(result)  # type: ignore[arg-type]
+        return _table(result, base)  # type: ignore[arg-type]
     fmt_obj = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                "json": ox.QueryResultsFormat.JSON}[fmt]
     return result.serialize(format=fmt_obj).decode("utf-8")  # type: ignore[attr-defined]
@@ -142,15 +154,15 @@ def _guess_kind(raw: str) -> str:
     return "string"
 
 
-def _term_for(name: str, raw: str, kind: str) -> str:
+def _term_for(name: str, raw: str, kind: str, base: str = DEFAULT_BASE) -> str:
     """`raw` as a SPARQL term of `kind`. The term is built as an RDF term and serialized
     (never pasted), so a value cannot change the query around it."""
     if kind == "iri":
         value = raw.strip()
         if _ID.match(value):
-            value = DEFAULT_BASE + value
+            value = base + value
         elif value.startswith("id:"):
-            value = DEFAULT_BASE + value[3:]
+            value = base + value[3:]
         value = value.removeprefix("<").removesuffix(">")
         if not re.match(r"^[a-z][a-z0-9+.-]*:", value):
             raise RunError(f"parameter {name}: {raw!r} is not an id or an IRI", option="param")
@@ -177,7 +189,7 @@ def _term_for(name: str, raw: str, kind: str) -> str:
     return str(ox.Literal(raw))
 
 
-def bind_params(query: str, params: dict[str, str]) -> str:
+def bind_params(query: str, params: dict[str, str], base: str = DEFAULT_BASE) -> str:
     """Bind `?name` to a value for each parameter `{name: value}`.
 
     A query that has its own `VALUES ?name { default }` block gets that block's value replaced
@@ -189,14 +201,14 @@ def bind_params(query: str, params: dict[str, str]) -> str:
         block = re.compile(_VALUES_BLOCK.format(name=re.escape(name)), re.IGNORECASE)
         m = block.search(query)
         if m:
-            term = _term_for(name, raw, _kind_of(m.group(1)))
+            term = _term_for(name, raw, _kind_of(m.group(1)), base)
             query = query[:m.start()] + f"VALUES ?{name} {{ {term} }}" + query[m.end():]
             continue
         where = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
         if not where:
             raise RunError(f"parameter {name}: the query has no WHERE {{ ... }} to bind "
                            f"?{name} in", option="param")
-        term = _term_for(name, raw, _guess_kind(raw))
+        term = _term_for(name, raw, _guess_kind(raw), base)
         query = (query[:where.end()] + f" VALUES ?{name} {{ {term} }} "
                  + query[where.end():])
     return query
@@ -210,8 +222,8 @@ def _syntax_message(exc: SyntaxError) -> str:
                   lambda m: f"at line {max(1, int(m.group(1)) - shift)}, column {m.group(2)}", msg)
 
 
-def _table(solutions: ox.QuerySolutions) -> str:
-    c = Compactor(PREFIXES)
+def _table(solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> str:
+    c = Compactor(prefixes(base))
     iri = c.iri
     names = [v.value for v in solutions.variables]
     rows = []

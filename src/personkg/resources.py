@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["resource_dir", "default_data_dir", "KINDS_HINT", "__version__"]
+__all__ = ["resource_dir", "default_data_dir", "is_embedded", "KINDS_HINT", "__version__"]
 
 try:
     __version__ = version("personkg")
@@ -33,8 +33,17 @@ def resource_dir(name: str) -> Path:
 
 
 def default_data_dir(cwd: Path | None = None) -> Path:
-    """`./data` when it holds a dataset (a `sources/` folder), else the embedded one."""
+    """`./data` whenever there is one (used as it is, errors and all: never silently replaced
+    by another dataset), else the embedded example dataset (`is_embedded` tells)."""
     local = (cwd or Path.cwd()) / "data"
-    if (local / "sources").is_dir():
+    if local.exists() or local.is_symlink():
         return local
     return resource_dir("data")
+
+
+def is_embedded(data: Path) -> bool:
+    """Whether `data` is the example dataset shipped inside personkg."""
+    try:
+        return data.resolve() == resource_dir("data").resolve()
+    except (OSError, FileNotFoundError):
+        return False

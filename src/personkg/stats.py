@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .namespaces import DEFAULT_BASE, PREFIXES, XSD
+from .namespaces import DEFAULT_BASE, XSD, prefixes
 from .query import named_queries, with_prefixes
 from .vocab import Vocabulary
 
@@ -32,14 +32,16 @@ STATUS_ORDER = ("verbatim-verified", "altered", "as-reported")
 Row = dict[str, object]
 
 
-def _plain(term: object) -> object:
+def _plain(term: object, spaces: dict[str, str]) -> object:
+    """A term as the report shows it: an entity by its id, other IRIs prefixed."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
         iri = term.value
-        if iri.startswith(DEFAULT_BASE):
-            return iri[len(DEFAULT_BASE):]
-        for prefix, ns in PREFIXES.items():
+        base = spaces["id"]
+        if iri.startswith(base):
+            return iri[len(base):]
+        for prefix, ns in spaces.items():
             if iri.startswith(ns):
                 return f"{prefix}:{iri[len(ns):]}"
         return iri
@@ -127,15 +129,18 @@ class DataReport:
         return _render(self, markdown=True)
 
 
-def collect(store: ox.Store, voc: Vocabulary) -> DataReport:
-    """Run every report query on `store`; properties are shown by their YAML key."""
+def collect(store: ox.Store, voc: Vocabulary, base: str = DEFAULT_BASE) -> DataReport:
+    """Run every report query on `store` (a dataset with namespace `base`); properties are
+    shown by their YAML key."""
     library = named_queries()
+    spaces = prefixes(base)
     keys = {p.name: p.key for p in voc.claims.values()}
     report = DataReport(trust_order=(*voc.trust_order(), "none"))
     for section, name in SECTIONS:
-        result = store.query(with_prefixes(library[name].text))
+        result = store.query(with_prefixes(library[name].text, base))
         names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        rows = [{n: _plain(sol[n]) for n in names} for sol in result]  # type: ignore[union-attr]
+        rows = [{n: _plain(sol[n], spaces)
+                 for n in names} for sol in result]  # type: ignore[union-attr]
         for row in rows:
             if "property" in row:
                 row["property"] = keys.get(str(row["property"]), row["property"])

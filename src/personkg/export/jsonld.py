@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import orjson
 
 from ..compile import CompiledGraph
-from ..namespaces import PREFIXES, XSD
+from ..namespaces import DEFAULT_BASE, XSD, prefixes
 from ..runtime import paused_gc
 from ..vocab import Vocabulary
 from .turtle import _TYPE_NT, Compactor, _Memo, subjects
@@ -20,8 +20,10 @@ __all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context"]
 _XSD_STRING = XSD.string
 
 
-def jsonld_context(voc: Vocabulary) -> dict:
-    ctx: dict[str, object] = dict(sorted(PREFIXES.items()))
+def jsonld_context(voc: Vocabulary, base: str = DEFAULT_BASE) -> dict:
+    """The inline context: the project's prefixes (`id:` is the dataset's base) and a term
+    for each class."""
+    ctx: dict[str, object] = dict(sorted(prefixes(base).items()))
     for cls in sorted(voc.classes.values(), key=lambda c: c.name):
         if cls.kind:
             ctx[cls.name] = f"pkg:{cls.name}"
@@ -68,8 +70,8 @@ def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
     """`to_jsonld` as UTF-8, a node at a time: the bytes of `json.dumps(doc, indent=2,
     ensure_ascii=False)` (orjson writes them, a node at a time, indented to its depth)."""
     with paused_gc():
-        c = Compactor(PREFIXES)
-        ctx = jsonld_context(voc)
+        c = Compactor(prefixes(graph.base))
+        ctx = jsonld_context(voc, graph.base)
         class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
                        and not v.endswith(("/", "#"))}
         keys = _Memo(lambda p: c.iri(p[1:-1]).strip("<>"))

@@ -60,11 +60,12 @@ def _node(ds: Dataset, voc: Vocabulary, entity_id: str) -> dict:
 
 
 def default_entity(ds: Dataset) -> str:
-    """The person with the most statements: the dataset's subject."""
-    people = [e for e in ds.entities.values() if e.type == "Person"]
-    if not people:
+    """The person a page is about by default: the dataset's subject when it is a person,
+    else the person with the most statements."""
+    person = ds.main_person()
+    if person is None:
         raise DataError("the dataset has no person")
-    return max(people, key=lambda e: (len(e.claims), e.id)).id
+    return person
 
 
 def _local(iri: str) -> str:

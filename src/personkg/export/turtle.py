@@ -10,7 +10,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..compile import CompiledGraph
-from ..namespaces import PREFIXES, RDF, XSD
+from ..namespaces import RDF, XSD, prefixes
 from ..runtime import paused_gc
 from ..vocab import Vocabulary
 
@@ -124,12 +124,13 @@ def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
 def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
     """`to_turtle`, a subject at a time."""
     with paused_gc():
-        c = Compactor(PREFIXES)
+        spaces = prefixes(graph.base)
+        c = Compactor(spaces)
         name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
         rank = _Memo(lambda p: (p != _TYPE_NT, name[p])).__getitem__
         # only IRIs and typed literals end with ">" and change; they repeat: remember them
         repeated = _Memo(c.nt)
-        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(spaces.items()))
         for s, preds in subjects(graph):
             parts = []
             for p in sorted(preds, key=rank) if len(preds) > 1 else preds:

@@ -4,7 +4,8 @@ Entity `<base><id>` is the page `id/<id>.html`, with `id/<id>.ttl` and
 `id/<id>.jsonld` beside it (its own statements and their references). The index lists every
 entity; `dataset.ttl`, `dataset.nt` and `dataset.jsonld` are the full dump;
 `dataset-metadata.jsonld` and the index describe the dataset (schema.org `Dataset`: licence,
-version, triple count); `sitemap.xml` lists every page under `--site-url`.
+version, triple count); `sitemap.xml` lists every page under the site URL (`site_url:` in
+dataset.yaml, or derived from the base).
 
 Every text is HTML-escaped; JSON-LD inside `<script>` is raw JSON with `<`, `>` and `&`
 written as \\u escapes. Pages are built one entity at a time (no JSON-LD processing of the
@@ -176,11 +177,11 @@ def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity) -> dict:
     return node
 
 
-def build_site(c: Compiled, out: Path, site_url: str) -> int:
+def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
     """Write the site into `out` (replaced only once complete); returns the page count."""
     ds, voc, graph = c.dataset, c.voc, c.graph
     downloads = [f for f in FORMATS.values() if f.in_build(c)]
-    site_url = site_url.rstrip("/") + "/"
+    site_url = (site_url or ds.site_url).rstrip("/") + "/"
     person_id = default_entity(ds)
     entities = sorted(ds.entities.values(), key=lambda e: e.id)
 
@@ -192,7 +193,8 @@ def build_site(c: Compiled, out: Path, site_url: str) -> int:
     def fill(tmp: Path) -> None:
         (tmp / "id").mkdir()
         for e in entities:
-            sub = CompiledGraph([str(t) for t in _entity_triples(by_subject, ds.base + e.id)])
+            sub = CompiledGraph([str(t) for t in _entity_triples(by_subject, ds.base + e.id)],
+                                base=ds.base)
             (tmp / "id" / f"{e.id}.ttl").write_text(to_turtle(sub), encoding="utf-8")
             (tmp / "id" / f"{e.id}.jsonld").write_text(to_jsonld(sub, voc), encoding="utf-8")
             if e.type == "Person":
