@@ -79,7 +79,7 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str) -> None
 
     Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE.
     Exit 0 when it conforms, 1 when it does not, 2 when the check could not run."""
-    result = pipeline.check_dataset(_data(data_dir), Vocabulary.load(), engine=engine)
+    result = pipeline.check_dataset(_data(data_dir), engine=engine)
     click.echo(RENDERERS[fmt](result.report, strict), nl=False)
     if not result.report.conforms(strict):
         sys.exit(1)

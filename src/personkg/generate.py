@@ -146,6 +146,8 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
             },
             "$defs": {"reference": _reference_schema(voc)},
         }
+        if any(voc.by_schema_org(t, "author") for t in types):
+            out[kind]["properties"]["authors"] = _authors_schema()
     out["dataset"] = {
         "$schema": JSON_SCHEMA,
         "$id": f"{SCHEMA_BASE}dataset.schema.json", "title": "personkg dataset metadata",
@@ -171,6 +173,25 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
         },
     }
     return out
+
+
+def _authors_schema() -> dict[str, Any]:
+    """An ordered author list: ids of records, or names as printed for authors without a
+    record; the place in the list is the series ordinal."""
+    by_id = {"type": "object", "required": ["id"], "additionalProperties": False,
+             "properties": {"id": {"type": "string", "pattern": ID_PATTERN},
+                            "stated_as": {"type": "string", "minLength": 1}}}
+    return {
+        "type": "object", "required": ["list", "sources"], "additionalProperties": False,
+        "description": "the authors in order: a record's id, {id, stated_as}, or the name "
+                       "as printed for an author without a record",
+        "properties": {
+            "list": {"type": "array", "minItems": 1,
+                     "items": {"anyOf": [{"type": "string", "minLength": 1}, by_id]}},
+            "sources": {"type": "array", "minItems": 1,
+                        "items": {"$ref": "#/$defs/reference"}},
+        },
+    }
 
 
 # ------------------------------------------------------ schema.org ProfilePage
@@ -214,6 +235,9 @@ def profile_schema(voc: Vocabulary) -> dict[str, Any]:
     role.update({_term(q.schema_org): date for q in dated})
     work_types = [_term(voc.classes[t].schema_org) for t in voc.scholarly_types()]
     strict = {"additionalProperties": False}
+    name_only = {"type": "object", "required": ["@type", "name"], **strict,
+                 "properties": {"@type": {"const": "Person"},
+                                "name": {"type": "string", "minLength": 1}}}
     return {
         "$schema": JSON_SCHEMA, "$id": f"{SCHEMA_BASE}schemaorg-profile.schema.json",
         "title": "personkg schema.org ProfilePage",
@@ -251,7 +275,8 @@ def profile_schema(voc: Vocabulary) -> dict[str, Any]:
                          "identifier": many({"$ref": "#/$defs/propertyValue"}), "url": iri,
                          "author": {"type": "object", "required": ["@list"], **strict,
                                     "properties": {"@list": {"type": "array", "minItems": 1,
-                                                             "items": thing}}}},
+                                                             "items": {"anyOf": [
+                                                                 thing, name_only]}}}}},
                      **strict},
         },
     }

@@ -16,7 +16,7 @@ from .load import LineDict, LineList, RawRecord
 from .namespaces import DEFAULT_BASE
 
 __all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "Dataset",
-           "parse_date", "entity_from_raw", "source_from_raw"]
+           "AuthorList", "parse_date", "entity_from_raw", "source_from_raw"]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -212,10 +212,45 @@ def _references(raw: LineList) -> list[Reference]:
     return out
 
 
+@dataclass(frozen=True)
+class AuthorList:
+    """How an ordered `authors:` list of a record is written as claims (the keys come from
+    the ontology): an id as an `item` claim, any other text as a `name` claim (an author
+    without a record), each with its place in the list as `ordinal` and, for an id given
+    with `stated_as`, the printed name as `stated`."""
+
+    item: str
+    name: str
+    ordinal: str
+    stated: str | None = None
+
+
+_AN_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _author_claims(raw: LineDict, how: AuthorList) -> list[Claim]:
+    """The claims of an `authors: {list: [...], sources: [...]}` block, ordinals implied."""
+    refs = _references(raw["sources"])
+    out = []
+    for n, (item, line) in enumerate(zip(raw["list"], raw["list"].item_lines, strict=True), 1):
+        qualifiers: dict[str, Value] = {how.ordinal: n}
+        if isinstance(item, dict):
+            key, value = how.item, str(item["id"])
+            if item.get("stated_as") and how.stated:
+                qualifiers[how.stated] = str(item["stated_as"])
+        else:
+            key, value = (how.item, item) if _AN_ID.match(item) else (how.name, item)
+        out.append(Claim(property=key, value=value, qualifiers=qualifiers,
+                         references=list(refs), line=line))
+    return out
+
+
 def entity_from_raw(rec: RawRecord, value_kinds: dict[str, str],
-                    qualifier_kinds: dict[str, str]) -> Entity:
+                    qualifier_kinds: dict[str, str],
+                    authors: AuthorList | None = None) -> Entity:
     """An `Entity` from a schema-valid raw record. `value_kinds` maps claim keys (and
-    `qualifier_kinds` qualifier keys) to item|string|url|date|text|integer."""
+    `qualifier_kinds` qualifier keys) to item|string|url|date|text|integer; `authors` says
+    how an `authors:` list becomes claims."""
     d = rec.data
     ent = Entity(id=d["id"], type=d["type"], name=d["name"], path=rec.path,
                  line=d.key_lines.get("id", 1), description=d.get("description"),
@@ -233,6 +268,8 @@ def entity_from_raw(rec: RawRecord, value_kinds: dict[str, str],
                 alternative=bool(item.get("alternative", False)), note=item.get("note"),
                 references=_references(item["sources"]), line=line,
             ))
+    if authors is not None and "authors" in d:
+        ent.claims += _author_claims(d["authors"], authors)
     return ent
 
 

@@ -12,6 +12,9 @@ format of `export.FORMATS` into a folder that is replaced only once complete.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,11 +24,13 @@ from .checks.records import prepare, schema_check
 from .checks.references import reference_check
 from .checks.report import Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
+from .checks.shacl.shapes import shape_files
 from .compile import CompiledGraph, compile_dataset
 from .errors import DataError, RunError
 from .export import FORMATS, Compiled
+from .generate import generated_files
 from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file
-from .model import Dataset, Source
+from .model import AuthorList, Dataset, Source
 from .namespaces import DEFAULT_BASE
 from .output import write_chunks, write_dir
 from .progress import progress
@@ -56,10 +61,10 @@ class Invalid(DataError):
 def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
     root = Path(root)
-    shapes_dir = resource_dir("shapes")
+    shapes_dir = voc.shapes_dir
     value_kinds = {k: p.kind for k, p in voc.claims.items()}
     qualifier_kinds = {k: p.kind for k, p in voc.qualifiers.items()}
-    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds)
+    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds, author_list(voc))
     items = load_dir(root, voc.kinds(), prepare_one)
     if not items:
         raise RunError(f"{root}: no records found (expected YAML files in subfolders "
@@ -116,6 +121,19 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     return ds
 
 
+def author_list(voc: Vocabulary) -> AuthorList | None:
+    """How a work's `authors:` list becomes claims: ids as the item property that maps to
+    schema.org `author`, other text as the string one, each with the qualifier that maps to
+    `position` (and `name` for a name as printed). None when the ontology has no such pair."""
+    props = voc.by_schema_org("CreativeWork", "author")
+    item = next((p for p in props if p.is_item), None)
+    name = next((p for p in props if p.kind == "string"), None)
+    ordinal = voc.qualifier_for(item, "position") if item else None
+    if item is None or name is None or ordinal is None:
+        return None
+    return AuthorList(item.key, name.key, ordinal, voc.qualifier_for(item, "name"))
+
+
 def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:
     item = load_file(path, "dataset")
     if isinstance(item, LoadProblem):
@@ -146,7 +164,7 @@ def describe(data: Path | str | None = None) -> tuple[str, str | None]:
 def check_dataset(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
                   engine: str = "fast") -> Checked:
     """Run every layer on the data folder `root` (SHACL with `engine`: fast or pyshacl)."""
-    voc = voc or Vocabulary.load()
+    voc = voc or vocabulary(Path(root))
     checked = check_records(root, voc)
     if shacl:
         add_shacl(checked, voc, engine)
@@ -175,10 +193,30 @@ def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
 
 
 
+def vocabulary(root: Path) -> Vocabulary:
+    """The vocabulary of the dataset at `root`: the built-in ontology, extended by the
+    dataset's own `ontology.ttl` when it has one. An extended vocabulary gets its record
+    schemas and per-property shapes generated now, like the built-in ones at build time."""
+    own = root / "ontology.ttl"
+    if not own.is_file():
+        return Vocabulary.load()
+    voc = Vocabulary.load(extension=own)
+    if voc.shapes_dir == resource_dir("shapes"):
+        folder = Path(tempfile.mkdtemp(prefix="personkg-shapes-"))
+        atexit.register(shutil.rmtree, folder, True)
+        for name, text in generated_files(voc).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        for core in shape_files(resource_dir("shapes")):
+            if not (folder / core.name).exists():
+                shutil.copyfile(core, folder / core.name)
+        voc.shapes_dir = folder
+    return voc
+
+
 def check(data: Path | str | None = None, engine: str = "fast") -> Report:
     """Every layer on the dataset folder `data` (default: `./data` when it holds a
     dataset, else the embedded one): the report of what is wrong, if anything."""
-    return check_dataset(_folder(data), Vocabulary.load(), engine=engine).report
+    return check_dataset(_folder(data), engine=engine).report
 
 
 def _folder(data: Path | str | None) -> Path:
@@ -188,8 +226,9 @@ def _folder(data: Path | str | None) -> Path:
 def compiled(data: Path | str | None = None, shacl: bool = False) -> Compiled:
     """The dataset at `data`, checked (SHACL too when `shacl`) and compiled, ready for a
     format; `Invalid` when it does not conform."""
-    voc = Vocabulary.load()
-    result = check_dataset(_folder(data), voc, shacl=shacl)
+    root = _folder(data)
+    voc = vocabulary(root)
+    result = check_dataset(root, voc, shacl=shacl)
     if not result.report.conforms():
         raise Invalid(result.report)
     assert result.graph is not None
@@ -210,9 +249,10 @@ def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
     into the folder `out`, replaced only once complete; `Invalid` (nothing written) when
     the dataset does not conform."""
     out = Path(out)
-    voc = Vocabulary.load()
+    root = _folder(data)
+    voc = vocabulary(root)
     with paused_gc():  # a short-lived process: no cycles worth collecting
-        result = check_records(_folder(data), voc)
+        result = check_records(root, voc)
         if not result.report.conforms():  # every layer's problems, as validate gives them
             add_shacl(result, voc)
             raise Invalid(result.report)

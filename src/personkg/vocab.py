@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import namespaces as ns
-from .errors import RunError
+from .errors import RunError, SourceError
 from .resources import resource_dir
 
 __all__ = ["DATE_TYPE", "LANG_STRING", "EntityClass", "Property", "SourceField", "Vocabulary"]
@@ -107,14 +107,21 @@ class Vocabulary:
     low_trust: set[str] = field(default_factory=set)  # trust keys a published fact must not rest on
     ranks: dict[str, str] = field(default_factory=dict)  # key -> iri
     graph: Graph = field(default_factory=Graph)
+    #: the folder of this vocabulary's record schemas and SHACL shapes (a dataset that
+    #: extends the ontology gets them generated; see `pipeline.vocabulary`)
+    shapes_dir: Path = field(default_factory=lambda: resource_dir("shapes"))
+    extension: Path | None = None  # the dataset's own ontology file, if any
     #: what is worked out once per vocabulary (a compiled validator, ...)
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------ loading
     @classmethod
-    def load(cls, path: Path | None = None) -> Vocabulary:
-        """Read the ontology (default: the one shipped with personkg)."""
-        return _load(str(path or resource_dir("ontology") / "personkg.ttl"))
+    def load(cls, path: Path | None = None, extension: Path | None = None) -> Vocabulary:
+        """Read the ontology (default: the one shipped with personkg), and a dataset's own
+        `extension` of it (its `ontology.ttl`: properties of its own, in any namespace;
+        one that redefines a built-in property is an error at its line)."""
+        return _load(str(path or resource_dir("ontology") / "personkg.ttl"),
+                     str(extension) if extension else None)
 
     # ------------------------------------------------------------ queries
     def ancestors(self, name: str) -> list[str]:
@@ -194,8 +201,8 @@ def _load_error(path: str, what: str) -> RunError:
 class _Reader:
     """Typed look-ups in the parsed ontology."""
 
-    def __init__(self, g: Graph, path: str):
-        self.g, self.path, self.order = g, path, _file_order(path)
+    def __init__(self, g: Graph, path: str, *extra: str):
+        self.g, self.path, self.order = g, path, _file_order(path, *extra)
 
     def value(self, s: Node, p: str) -> Node | None:
         return self.g.value(s, URIRef(p))
@@ -221,22 +228,41 @@ class _Reader:
 
     def position(self, s: Node) -> tuple[int, str]:
         """Where `s` is defined in the file: things keep the ontology's order."""
-        return (self.order.get(str(s), 10_000), str(s))
+        return (self.order.get(_local(s), 10_000), str(s))
 
     def instances(self, cls: str) -> list[Node]:
         """The instances of `cls`, in the ontology's order."""
         return sorted(self.g.subjects(URIRef(ns.RDF.type), URIRef(cls)), key=self.position)
 
 
-@cache
-def _load(path: str) -> Vocabulary:
-    g = Graph()
+def _parse(path: str, g: Graph | None = None, of_dataset: bool = False) -> Graph:
+    """Parse a Turtle file into `g`. A dataset's own ontology that does not parse is the
+    data's error (exit 1, at its line); the built-in one could not be read (exit 2)."""
+    g = g if g is not None else Graph()
     try:
         g.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many kinds; all mean the same here
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if of_dataset:
+            raise SourceError(path, _line_of_error(exc),
+                              f"not a Turtle ontology: {first}") from None
         raise RunError(f"{path}: cannot read the ontology: {exc}") from None
-    voc = Vocabulary(graph=g)
-    r = _Reader(g, path)
+    return g
+
+
+def _line_of_error(exc: Exception) -> int | None:
+    found = re.search(r"line (\d+)", str(exc))
+    return int(found.group(1)) if found else None
+
+
+@cache
+def _load(path: str, extension: str | None = None) -> Vocabulary:
+    g = _parse(path)
+    if extension is not None:
+        _check_extension(Vocabulary.load(Path(path)), extension)
+        _parse(extension, g, of_dataset=True)
+    voc = Vocabulary(graph=g, extension=Path(extension) if extension else None)
+    r = _Reader(g, path, *([extension] if extension else []))
     _read_classes(r, voc)
     _read_properties(r, voc)
     _read_source_fields(r, voc)
@@ -327,8 +353,33 @@ def _local(iri: Node | str) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _file_order(path: str) -> dict[str, int]:
+def _check_extension(builtin: Vocabulary, path: str) -> None:
+    """A dataset's ontology adds properties; one with the key, local name or IRI of a
+    built-in property would change what the built-in one means: an error at its line."""
+    own = _parse(path, of_dataset=True)
+    r = _Reader(own, path)
+    known = {p.iri: p for p in [*builtin.claims.values(), *builtin.qualifiers.values(),
+                                *builtin.references.values()]}
+    by_name = {p.name: p for p in known.values()}
+    by_key = {p.key: p for p in known.values()}
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    for cls in (ns.PKG.ClaimProperty, ns.PKG.QualifierProperty, ns.PKG.ReferenceProperty):
+        for s in r.instances(cls):
+            key = r.text(s, ns.PKG.key) or _local(s)
+            clash = known.get(str(s)) or by_name.get(_local(s)) or by_key.get(key)
+            if clash is not None:
+                line = next((n for n, text in enumerate(lines, 1)
+                             if re.search(rf"(^|[:/#<]){re.escape(_local(s))}\b", text)), None)
+                raise SourceError(path, line, f"property {_local(s)} (key {key!r}) clashes with "
+                                              f"the built-in property {clash.name} "
+                                              f"(key {clash.key!r}); give it a name of its own")
+
+
+def _file_order(path: str, *extra: str) -> dict[str, int]:
     """Where each `pkg:x a ...` definition appears: properties keep the ontology's order."""
-    text = Path(path).read_text(encoding="utf-8")
-    found = re.finditer(r"^pkg:(\w+) a ", text, flags=re.M)
-    return {ns.PKG[m.group(1)]: i for i, m in enumerate(found)}
+    order: dict[str, int] = {}
+    for file in (path, *extra):
+        text = Path(file).read_text(encoding="utf-8")
+        for m in re.finditer(r"^[\w-]*:(\w+) a ", text, flags=re.M):
+            order.setdefault(m.group(1), len(order))
+    return order

@@ -19,7 +19,7 @@ import jsonschema_rs
 from ..compile import content_hash
 from ..errors import RunError
 from ..load import LineDict, RawRecord, line_of
-from ..model import entity_from_raw, parse_date, source_from_raw
+from ..model import AuthorList, entity_from_raw, parse_date, source_from_raw
 from .report import Issue
 
 __all__ = ["schema_check", "prepare"]
@@ -148,7 +148,7 @@ def schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
 
 
 def prepare(shapes_dir: Path, value_kinds: dict[str, str], qualifier_kinds: dict[str, str],
-             rec: RawRecord) -> None:
+            authors: AuthorList | None, rec: RawRecord) -> None:
     """Layer 2 and the model of one record, done by the process that read it (see
     `load_dir`): `rec.prepared` is the list of schema problems, or the Source or Entity
     (its claims' content hashes worked out). A valid record then keeps only its id: the
@@ -160,7 +160,7 @@ def prepare(shapes_dir: Path, value_kinds: dict[str, str], qualifier_kinds: dict
     if rec.kind == "sources":
         rec.prepared = source_from_raw(rec)
     else:
-        ent = rec.prepared = entity_from_raw(rec, value_kinds, qualifier_kinds)
+        ent = rec.prepared = entity_from_raw(rec, value_kinds, qualifier_kinds, authors)
         for claim in ent.claims:
             content_hash(claim)
     rid, slim = rec.data["id"], LineDict()

@@ -58,6 +58,8 @@ CODES: dict[str, Code] = {
         (4,), "a quotation called verbatim-verified or altered without a medium- or "
               "high-trust source quoting the words found"),
     "altered-without-wording": Code((4,), "an altered quotation without `exact_wording`"),
+    "author-order": Code((4,), "an author of a work with several authors has no "
+                               "series_ordinal, so the author order is lost", WARNING),
     "alternative-values": Code((4,), "values kept side by side because sources disagree",
                                WARNING),
     "weakly-sourced": Code((4,), "a fact resting only on low-trust sources (not reported for "

@@ -184,15 +184,21 @@ def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, 
     """A scholarly work that `author_id` wrote, with its authors in order (a JSON-LD list:
     schema.org's `author` is unordered), or None."""
     low = voc.low_trust
-    authors: list[tuple[int, str, Claim]] = []
+    authors: list[tuple[int, dict[str, object]]] = []
+    ids = set()
     for prop in voc.by_schema_org(w.type, "author"):
         position, name = voc.qualifier_for(prop, "position"), voc.qualifier_for(prop, "name")
         for c in _best(ds, w, prop.key, low):
             at = int(str(c.qualifiers.get(position, 0))) if position else 0
+            if not prop.is_item:  # an author without a record: the name as printed
+                authors.append((at, {"@type": "Person", "name": str(c.value)}))
+                continue
+            ids.add(str(c.value))
             shown = c.qualifiers.get(name) if name else None
-            authors.append((at, str(shown or ds.entities[str(c.value)].name), c))
+            authors.append((at, {"@type": "Person", "@id": ds.base + str(c.value),
+                                 "name": str(shown or ds.entities[str(c.value)].name)}))
     authors.sort(key=lambda a: a[0])
-    if author_id not in [str(c.value) for _, _, c in authors]:
+    if author_id not in ids:
         return None
     art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
     art["name"] = _first(ds, voc, w, "headline", low) or w.name
@@ -205,8 +211,7 @@ def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, 
     url = _first(ds, voc, w, "url", low)
     if url:
         art["url"] = url
-    art["author"] = {"@list": [{"@type": "Person", "@id": ds.base + str(c.value), "name": name}
-                               for _, name, c in authors]}
+    art["author"] = {"@list": [node for _, node in authors]}
     return art
 
 

@@ -73,7 +73,7 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
         return pyshacl_results(graph, voc)
     if engine != "fast":
         raise RunError(f"unknown SHACL engine {engine!r} ({' or '.join(ENGINES)})")
-    shapes = load_shapes()
+    shapes = load_shapes(str(voc.shapes_dir))
     run = Run(store or data_store(graph, voc))
     return fast_results(run, shapes, len(graph.lines))
 

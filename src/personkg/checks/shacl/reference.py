@@ -27,13 +27,13 @@ def pyshacl_results(graph: CompiledGraph, voc: Vocabulary) -> list[ShaclResult]:
     data = Graph()
     data.parse(data=graph.text(), format="nt")
     shapes_graph = Graph()
-    for path in shape_files():
+    for path in shape_files(voc.shapes_dir):
         shapes_graph.parse(path, format="turtle")
     _conforms, results, _text = pyshacl_validate(
         data, shacl_graph=shapes_graph, ont_graph=voc.graph, inference="none",
         advanced=True, allow_warnings=True, meta_shacl=False,
     )
-    by_iri = {s.iri: s for s in load_shapes()}
+    by_iri = {s.iri: s for s in load_shapes(str(voc.shapes_dir))}
     sh = {k: URIRef(SH + k) for k in ("sourceShape", "focusNode", "value", "resultPath",
                                        "resultSeverity", "resultMessage")}
     out = []

@@ -82,14 +82,15 @@ class Shape:
     sparql: tuple[str, ...]  # full SELECT queries, prefixes included, $this kept
 
 
-def shape_files() -> list[Path]:
-    return sorted(resource_dir("shapes").glob("*.shacl.ttl"))
+def shape_files(shapes_dir: Path | str | None = None) -> list[Path]:
+    """The SHACL files of a vocabulary's shapes folder (default: the built-in one)."""
+    return sorted(Path(shapes_dir or resource_dir("shapes")).glob("*.shacl.ttl"))
 
 
 @cache
-def _shapes_store() -> ox.Store:
+def _shapes_store(shapes_dir: str | None) -> ox.Store:
     store = ox.Store()
-    for path in shape_files():
+    for path in shape_files(shapes_dir):
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
         except (OSError, SyntaxError, ValueError) as exc:
@@ -116,9 +117,10 @@ def _rdf_list(store: ox.Store, head: Any) -> list:
 
 
 @cache
-def load_shapes() -> tuple[Shape, ...]:
-    """Every shape of the shapes files, read with pyoxigraph (cached)."""
-    store = _shapes_store()
+def load_shapes(shapes_dir: str | None = None) -> tuple[Shape, ...]:
+    """Every shape of the shapes files of `shapes_dir` (default: the built-in ones), read
+    with pyoxigraph (cached)."""
+    store = _shapes_store(shapes_dir)
     shapes = []
     subjects = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PKGSH + "code"),
                                                            None)}
