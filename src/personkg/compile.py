@@ -89,7 +89,7 @@ class Location:
 
     path: Path
     line: int
-    what: str  # "entity jan-leike", "claim employer of jan-leike", ...
+    what: str  # "entity ada-example", "claim employer of ada-example", ...
 
 
 @dataclass
