@@ -1,7 +1,18 @@
-"""Atomic outputs: a file or folder is complete or absent, never half-written."""
+"""Outputs that are complete or absent, never half-written, and never written over what is
+not theirs.
+
+- A file is written to a temporary file beside it, then renamed over it; a file it replaces
+  keeps its mode, a new one gets the umask's.
+- A folder (`build`, `site`) is filled in a temporary folder beside it, then swapped into
+  place in one step (`renameat2(RENAME_EXCHANGE)` where Linux has it, else two renames). It
+  replaces only an empty folder or an earlier personkg output (which carries the marker file
+  `.personkg-output`), and never the folder of the data being read or one that holds it.
+  Temporary folders that a killed run left behind are removed by the next run.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import tempfile
@@ -10,7 +21,17 @@ from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_dir", "write_chunks"]
+__all__ = ["write_file", "write_dir", "write_chunks", "MARKER"]
+
+#: The file every folder written by `write_dir` carries: it may be replaced by the next run.
+MARKER = ".personkg-output"
+_PARTIAL = ".personkg-partial-"  # prefix of the temporary folders: `.<name>.personkg-partial-`
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_file(path: Path, text: str) -> None:
@@ -19,10 +40,17 @@ def write_file(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise RunError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    if path.is_dir():
+        raise RunError(f"{path}: is a folder, not a file")
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise RunError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -32,26 +60,85 @@ def write_file(path: Path, text: str) -> None:
         raise
 
 
-def write_dir(path: Path, fill: Callable[[Path], None]) -> None:
+def _check_target(path: Path, protect: Iterable[Path]) -> None:
+    """`path` may be written only where it loses nothing: not the data, not a folder that
+    holds the data, not a folder with files of its own."""
+    here = path.resolve()
+    for data in protect:
+        data = Path(data).resolve()
+        if here == data or here in data.parents:
+            raise RunError(f"{path}: is or holds the dataset being read ({data}); "
+                           "choose another output folder")
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise RunError(f"{path}: exists and is not a folder")
+    if path.is_dir() and any(path.iterdir()) and not (path / MARKER).is_file():
+        raise RunError(f"{path}: is neither empty nor an earlier personkg output; "
+                       "choose another output folder (nothing was written)")
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove the temporary folders of earlier runs for `name` whose process is gone."""
+    for old in parent.glob(f".{name}{_PARTIAL}*"):
+        pid = old.name.rsplit("-", 2)[-2] if old.name.count("-") >= 2 else ""
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(done == 0)
+
+
+def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] = ()) -> None:
     """Build a folder with `fill(tmpdir)`, then swap it into place as `path`.
 
-    An existing folder at `path` is replaced only once the new one is complete."""
+    An existing folder at `path` is replaced only once the new one is complete, and only
+    when it is empty or an earlier personkg output; never when it is, or holds, one of the
+    `protect` folders (the data being read)."""
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise RunError(f"{path}: folder {parent} does not exist")
-    if path.exists() and not path.is_dir():
-        raise RunError(f"{path}: exists and is not a folder")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=parent))
+    _check_target(path, protect)
+    _remove_stale(parent, path.name)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{_PARTIAL}{os.getpid()}-", dir=parent))
+        os.chmod(tmp, 0o777 & ~_umask())
+    except OSError as exc:
+        raise RunError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         fill(tmp)
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=parent))
+        (tmp / MARKER).write_text("written by personkg; the next run may replace this folder\n",
+                                  encoding="utf-8")
+        if not path.exists():
+            os.replace(tmp, path)
+        elif _exchange(tmp, path):
+            shutil.rmtree(tmp, ignore_errors=True)  # the old folder, now at tmp
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}{_PARTIAL}{os.getpid()}-",
+                                        dir=parent))
             os.replace(path, old / "previous")
             os.replace(tmp, path)
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise RunError(f"{path}: cannot write: {exc.strerror}") from None

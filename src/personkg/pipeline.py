@@ -282,5 +282,5 @@ def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
                     raise Invalid(result.report)
             write_chunks(tmp / "validation.json", [render_json(result.report)])
 
-        write_dir(out, fill)
+        write_dir(out, fill, protect=[root])
     return built

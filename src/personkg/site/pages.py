@@ -247,5 +247,5 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
             + "".join(f"  <url><loc>{_e(u)}</loc></url>\n" for u in urls) + "</urlset>\n",
             encoding="utf-8")
 
-    write_dir(out, fill)
+    write_dir(out, fill, protect=[ds.root])
     return len(entities) + 1
