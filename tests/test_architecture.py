@@ -22,6 +22,7 @@ from personkg.checks.report import CODES
 from personkg.export import FORMATS
 from personkg.export.schemaorg import check_page, profile_page
 from personkg.model import Claim, Dataset, Entity, Reference, Source
+from personkg.output import MARKER
 from personkg.vocab import Vocabulary
 
 SRC = Path(personkg.__file__).resolve().parent
@@ -57,7 +58,7 @@ def built(tmp_path_factory):
 def test_the_python_api_builds_every_format_as_the_command_does(built, tmp_path, run):
     result, out = built
     assert result.files == [f.file_name for f in FORMATS.values()] + ["validation.json"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(result.files)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*result.files, MARKER])
     cli_out = tmp_path / "cli"
     assert run("build", "--data", str(QS_DATA), "--out", str(cli_out)).code == 0
     for name in result.files:

@@ -89,7 +89,7 @@ def test_build_writes_every_export(run, tmp_path):
     result = run("build", "--data", str(DATA), "--out", str(out))
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [
-        "dataset.jsonld", "dataset.nt", "dataset.ttl", "person.schemaorg.jsonld",
+        ".personkg-output", "dataset.jsonld", "dataset.nt", "dataset.ttl", "person.schemaorg.jsonld",
         "quickstatements.csv", "quickstatements.txt", "validation.json"]
     assert json.loads((out / "validation.json").read_text())["conforms"] is True
     # each file is what `personkg export` prints for its format

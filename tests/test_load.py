@@ -58,7 +58,7 @@ def test_aliases_and_merge_keys(tmp_path):
 
 
 @pytest.mark.parametrize("text,line,message", [
-    ("id: ada\nx: &r\n  - *r\n", 2, "found unconstructable recursive node"),
+    ("id: ada\nx: &r\n  - *r\n", 2, "an alias refers to a value that contains it"),
     ("id: ada\nbase: &b {k: 1}\nm:\n  <<: *b\n  j: 2\n  j: 3\n", 6, "duplicate key 'j'"),
     ("id: ada\nroles:\n  - a: 1\n    a: 2\n", 4, "duplicate key 'a'"),
     ("id: ada\nroles:\n  - a: 1\n    a: 2\n# &x\n", 4, "duplicate key 'a'"),

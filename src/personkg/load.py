@@ -97,6 +97,74 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
                               list("tTfF"))
 
 
+#: The most values a record may hold once its aliases are expanded: far above any real
+#: record (the largest embedded one holds about 2,000), far below what a few nested
+#: aliases can make ("billion laughs": 467 bytes expanding to billions of values).
+MAX_VALUES = 200_000
+
+
+class Refused(yaml.MarkedYAMLError):
+    """YAML that is valid but not accepted in a record (a tag, a key, an expansion)."""
+
+
+def _check_expansion(node: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_VALUES values, at the
+    top-level entry where the count passes the limit, or one that contains itself. The
+    count takes time in the number of distinct nodes, whatever they expand to."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        done = sizes.get(id(n))
+        if done is not None:
+            if done < 0:  # reached again while being counted: it contains itself
+                raise Refused(None, None, "an alias refers to a value that contains it",
+                              n.start_mark)
+            return done
+        sizes[id(n)] = -1
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(c) for c in n.value)
+        else:
+            total = 1
+        sizes[id(n)] = min(total, MAX_VALUES + 1)
+        return sizes[id(n)]
+
+    if size(node) <= MAX_VALUES:
+        return
+    total, where = 0, node.start_mark
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        total += size(key) + size(value)
+        if total > MAX_VALUES:
+            where = key.start_mark
+            break
+    raise Refused(None, None, f"its aliases expand to more than {MAX_VALUES:,} values", where)
+
+
+def _refuse_explicit(loader: _Loader, node: yaml.ScalarNode, construct: Any) -> Any:
+    """Numbers, booleans and null only as YAML reads them unmarked: an explicit tag that
+    makes a value of another type (`!!int "12"`, `!!binary`, `!!set`) is refused."""
+    if node.style or loader.resolve(_Scalar, node.value, (True, False)) != node.tag:
+        raise Refused(None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is "
+                      "not allowed: write plain text, numbers, true/false or null",
+                      node.start_mark)
+    return construct(loader, node)
+
+
+def _refuse(loader: _Loader, node: yaml.Node) -> Any:
+    raise Refused(None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                  "allowed: write plain text, numbers, true/false or null", node.start_mark)
+
+
+for _tag in ("int", "float", "bool", "null"):
+    _Loader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}",
+        lambda loader, node, c=yaml.SafeLoader.yaml_constructors[f"tag:yaml.org,2002:{_tag}"]:
+            _refuse_explicit(loader, node, c))
+for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     own = sum(1 for k, _ in node.value if k.tag != _MERGE) if loader.merges else len(node.value)
     loader.flatten_mapping(node)  # the pairs of `<<: *base` come first, then its own
@@ -111,6 +179,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         # constructor (which gives the same string)
         if key_node.tag == _STR and type(key_node) is _Scalar:
             key = key_node.value
+        elif type(key_node) is not _Scalar:
+            raise Refused(None, None, "a key must be a plain value, not a list or a mapping",
+                          key_node.start_mark)
         else:
             key = construct(key_node, deep=True)
         if key in out:  # a key given twice is an error; a merged one may be given again
@@ -190,7 +261,10 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
         loader.direct = not _ANCHOR.search(text)
         loader.merges = "<<" in text or "merge" in text
         try:
-            data = loader.get_single_data()
+            node = loader.get_single_node()
+            if node is not None and not loader.direct:
+                _check_expansion(node)
+            data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -199,9 +273,19 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        return LoadProblem(path, at, "yaml-syntax", f"YAML syntax error: {what}")
+        kind = "not accepted in a record" if isinstance(exc, Refused) else "YAML syntax error"
+        return LoadProblem(path, at, "yaml-syntax", f"{kind}: {what}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        at = text[:exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[0])
+        return LoadProblem(path, at, "yaml-syntax", f"YAML syntax error: the character "
+                           f"U+{char:04X} is not allowed in YAML text")
     except yaml.YAMLError as exc:
-        return LoadProblem(path, None, "yaml-syntax", f"YAML syntax error: {exc}")
+        return LoadProblem(path, None, "yaml-syntax",
+                           "YAML syntax error: " + " ".join(str(exc).split()))
+    except RecursionError:
+        return LoadProblem(path, None, "yaml-syntax",
+                           "YAML syntax error: values nested too deeply to read")
     if not isinstance(data, LineDict):
         return LoadProblem(path, 1, "not-a-record",
                            "a record file must hold one mapping (id: ..., type: ..., ...)")
@@ -245,7 +329,10 @@ def _load_many(found: list[tuple[Path, str]], prepare: Prepare | None = None,
     for path, kind in progress(found, label) if label else found:
         if path.is_symlink() and not path.exists():
             raise RunError(f"{path}: cannot read: the link points to a missing file")
-        if path.is_file():
+        if path.is_dir():
+            out.append(LoadProblem(path, None, "not-a-record",
+                                   "a folder named like a record file: records are files"))
+        elif path.is_file():
             try:
                 item = load_file(path, kind)
             except OSError as exc:
