@@ -89,8 +89,8 @@ def test_build_writes_every_export(run, tmp_path):
     result = run("build", "--data", str(DATA), "--out", str(out))
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [
-        ".personkg-output", "dataset.jsonld", "dataset.nt", "dataset.ttl", "person.schemaorg.jsonld",
-        "quickstatements.csv", "quickstatements.txt", "validation.json"]
+        ".personkg-output", "dataset.jsonld", "dataset.nt", "dataset.ttl",
+        "person.schemaorg.jsonld", "quickstatements.csv", "quickstatements.txt", "validation.json"]
     assert json.loads((out / "validation.json").read_text())["conforms"] is True
     # each file is what `personkg export` prints for its format
     for name, fmt in [("dataset.ttl", "turtle"), ("quickstatements.txt", "quickstatements"),
