@@ -19,7 +19,7 @@ from .namespaces import DEFAULT_GRAPH, DEFAULT_SITE_URL, PREFIXES, WDQS, WDQS_SC
 from .output import write_file
 from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
 from .remote import Endpoint
-from .resources import __version__, default_data_dir
+from .resources import __version__, data_folder
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]
@@ -28,12 +28,13 @@ __all__ = ["cli", "main"]
 def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--data", "data_dir", type=click.Path(path_type=Path), default=None,
-        help="Dataset folder (default: ./data when it holds a dataset, else the embedded one).",
+        help="Dataset folder, or a folder holding it as data/ (default: ./data when it holds "
+             "a dataset, else the embedded one).",
     )(f)
 
 
 def _data(data_dir: Path | None) -> Path:
-    return data_dir if data_dir is not None else default_data_dir()
+    return data_folder(data_dir)
 
 
 def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["resource_dir", "default_data_dir", "KINDS_HINT", "__version__"]
+__all__ = ["resource_dir", "default_data_dir", "data_folder", "KINDS_HINT", "__version__"]
 
 try:
     __version__ = version("personkg")
@@ -38,3 +38,15 @@ def default_data_dir(cwd: Path | None = None) -> Path:
     if (local / "sources").is_dir():
         return local
     return resource_dir("data")
+
+
+def data_folder(given: Path | str | None = None) -> Path:
+    """The dataset folder that a `--data` value names: the folder itself, or its `data/`
+    when it is a repository that keeps its dataset there (as `personkg init` lays one out);
+    with no value, the default (see `default_data_dir`)."""
+    if given is None:
+        return default_data_dir()
+    given = Path(given)
+    if not (given / "sources").is_dir() and (given / "data" / "sources").is_dir():
+        return given / "data"
+    return given
