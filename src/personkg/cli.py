@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import pipeline
+from . import pipeline, scaffold
 from .checks.report import RENDERERS
 from .errors import DataError, PersonkgError, RunError
 from .export import FORMATS
@@ -356,6 +356,50 @@ def generate(check_only: bool, root: Path) -> None:
         return
     for path in write_generated(voc, shapes):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", help="The dataset's title [default: NAME: a sourced knowledge graph].")
+@click.option("--base", metavar="IRI",
+              help="Base IRI of the entities, ending in / or # "
+                   "[default: https://example.org/<folder name>/id/].")
+@click.option("--person-name", default=scaffold.DEFAULT_PERSON, show_default=True,
+              help="The name of the example person, the dataset's subject.")
+@click.option("--person-id", metavar="ID", help="Their id [default: made from the name].")
+@click.option("--license", "license_url", metavar="URL", default=scaffold.DEFAULT_LICENSE,
+              show_default=True, help="The dataset's licence.")
+def init(folder: Path, title: str | None, base: str | None, person_name: str,
+         person_id: str | None, license_url: str) -> None:
+    """Start a dataset repository in FOLDER (new or empty) that validates at once.
+
+    The dataset is FOLDER/data: dataset.yaml, one person, a co-author, one source and a
+    paper with ordered authors (all examples, on example.org), and the JSON Schemas in
+    data/schemas/ that the records name for editor completion. Beside it: a GitHub Actions
+    workflow (validate with --format github --strict, build the site), a pre-commit
+    configuration, .gitignore and README.md. `personkg validate` in FOLDER, or
+    `personkg validate --data FOLDER` anywhere, checks it."""
+    written = scaffold.init_dataset(folder, title=title, base=base, person_name=person_name,
+                                    person_id=person_id, license=license_url)
+    click.echo(f"wrote {len(written)} files to {folder} (check them: personkg validate "
+               f"--data {folder})")
+
+
+@cli.command()
+@click.argument("kind")
+@click.argument("record_id", metavar="ID")
+@data_option
+@click.option("--type", "type_name", metavar="TYPE",
+              help="The record's type [default: the kind's own: Organization, CreativeWork...].")
+def new(kind: str, record_id: str, data_dir: Path | None, type_name: str | None) -> None:
+    """Add a record skeleton: KIND/ID.yaml in the dataset (KIND is its folder: people,
+    organizations, works, sources, ...).
+
+    Required fields are empty placeholders that `personkg validate` points at until they are
+    filled in; the optional ones and an example claim with its source are comments. The
+    dataset is --data, else ./data or the current folder when either holds a dataset."""
+    path = scaffold.new_record(kind, record_id, data_dir, type_name)
+    click.echo(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> None:
