@@ -1,21 +1,25 @@
 """Starting a dataset: `personkg init` gives a repository that validates, builds and serves at
 once, with the schemas its records name and CI files whose commands work on it; `personkg new`
-gives skeletons that say what goes where."""
+gives skeletons that say what goes where; `-V`; shell completion."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from click.shell_completion import ShellComplete
 
-from conftest import run_process
+from conftest import FIXTURES, run_process
+from personkg.cli import cli
 from personkg.generate import record_schemas
 from personkg.load import RawRecord, load_file
 
@@ -258,6 +262,54 @@ def test_new_without_a_dataset_says_how(tmp_path):
     result = run_process("new", "people", "x", cwd=tmp_path)
     assert result.code == 2 and "[--data]" in result.err
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------- version, completion
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(run, flag):
+    result = run(flag)
+    assert (result.code, result.out) == (0, f"personkg {version('personkg')}\n")
+
+
+def _complete(args: list[str], incomplete: str) -> list[str]:
+    completer = ShellComplete(cli, {}, "personkg", "_PERSONKG_COMPLETE")
+    return [c.value for c in completer.get_completions(args, incomplete)]
+
+
+def test_query_names_complete():
+    assert _complete(["query", "--name"], "car") == ["career"]
+    assert "coauthors" in _complete(["query", "--name"], "")
+
+
+def test_query_parameters_complete_for_the_named_query():
+    assert _complete(["query", "--name", "coauthors", "--param"], "") == ["person="]
+    assert _complete(["query", "--name", "affiliations-on-date", "--param"], "") == [
+        "person=", "date="]
+    assert _complete(["query", "--name", "affiliations-on-date", "--param"], "d") == ["date="]
+    assert _complete(["query", "--param"], "") == []  # no --name yet
+
+
+def test_entities_complete_from_the_dataset_given():
+    mini = str(FIXTURES / "mini")
+    assert _complete(["export", "--data", mini, "--entity"], "") == [
+        "acme", "ada-example", "bob-example", "example-paper"]
+    assert _complete(["export", "--data", mini, "--entity"], "ad") == ["ada-example"]
+    assert "jan-leike" in _complete(["export", "--entity"], "jan")  # the default dataset
+    assert _complete(["export", "--data", "/nonexistent", "--entity"], "") == []
+
+
+def test_kinds_complete():
+    assert _complete(["new"], "pe") == ["people"]
+
+
+def test_completion_through_the_environment_variable(tmp_path):
+    env = {**os.environ, "_PERSONKG_COMPLETE": "bash_complete",
+           "COMP_WORDS": "personkg query --name car", "COMP_CWORD": "3"}
+    proc = subprocess.run([sys.executable, "-m", "personkg"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["plain,career"])
 
 
 # ----------------------------------------------------------------- CI files

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import pipeline, scaffold
 from .checks.report import RENDERERS
@@ -43,8 +44,43 @@ def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
     return pipeline.compiled(_data(data_dir), shacl=shacl)
 
 
+# ------------------------------------------------------------ shell completion
+# Each gets the values parsed so far (ctx.params) and the word being typed; none may fail.
+
+def _complete_entities(ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+    """Entity ids of the dataset named by --data (or the default one), from file names."""
+    try:
+        folder = data_folder(ctx.params.get("data_dir"))
+        kinds = [k for k in Vocabulary.load().kinds() if k != "sources"]
+        ids = scaffold.record_ids(folder, kinds)
+    except (OSError, PersonkgError):
+        return []
+    return [CompletionItem(i) for i in sorted(ids) if i.startswith(incomplete)]
+
+
+def _complete_query_names(ctx: click.Context, param: click.Parameter,
+                          incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name, help=q.title) for name, q in named_queries().items()
+            if name.startswith(incomplete)]
+
+
+def _complete_params(ctx: click.Context, param: click.Parameter,
+                     incomplete: str) -> list[CompletionItem]:
+    """NAME= for each parameter of the query given by --name."""
+    q = named_queries().get(ctx.params.get("query_name") or "")
+    names = [f"{n}=" for n in q.parameter_names] if q else []
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def _complete_kinds(ctx: click.Context, param: click.Parameter,
+                    incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(k) for k in Vocabulary.load().kinds() if k.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="personkg")
+@click.version_option(__version__, "-V", "--version", prog_name="personkg",
+                      message="%(prog)s %(version)s")
 def cli() -> None:
     """A sourced knowledge graph of people: validate, query and publish it."""
 
@@ -77,7 +113,7 @@ QS_FORMATS = ("quickstatements", "qs-csv")
               required=True,
               help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
                    "schemaorg = a schema.org ProfilePage for one person).")
-@click.option("--entity", "entity_id", metavar="ID",
+@click.option("--entity", "entity_id", metavar="ID", shell_complete=_complete_entities,
               help="schemaorg: the person [default: the one with the most statements].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
@@ -182,10 +218,11 @@ def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @data_option
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the query from a .rq file.")
-@click.option("--name", "query_name", metavar="NAME",
+@click.option("--name", "query_name", metavar="NAME", shell_complete=_complete_query_names,
               help="Run a named query from the library (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              shell_complete=_complete_params,
               help="Bind ?NAME (repeatable): an id, IRI, date, number or text.")
 @click.option("--endpoint", metavar="URL",
               help="Ask this SPARQL endpoint instead of the embedded dataset.")
@@ -386,7 +423,7 @@ def init(folder: Path, title: str | None, base: str | None, person_name: str,
 
 
 @cli.command()
-@click.argument("kind")
+@click.argument("kind", shell_complete=_complete_kinds)
 @click.argument("record_id", metavar="ID")
 @data_option
 @click.option("--type", "type_name", metavar="TYPE",
