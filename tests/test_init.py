@@ -1,6 +1,7 @@
 """Starting a dataset: `personkg init` gives a repository that validates, builds and serves at
 once, with the schemas its records name and CI files whose commands work on it; `personkg new`
-gives skeletons that say what goes where; `-V`; shell completion."""
+gives skeletons that say what goes where; `-V`; shell completion; the wheel installs and runs
+outside the source tree."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import shlex
 import subprocess
 import sys
+import sysconfig
 from importlib.metadata import version
 from pathlib import Path
 
@@ -18,10 +20,11 @@ import pytest
 import yaml
 from click.shell_completion import ShellComplete
 
-from conftest import FIXTURES, run_process
+from conftest import FIXTURES, REPO, run_process
 from personkg.cli import cli
 from personkg.generate import record_schemas
 from personkg.load import RawRecord, load_file
+from personkg.scaffold import TEMPLATES
 
 MODELINE = "# yaml-language-server: $schema="
 
@@ -349,3 +352,72 @@ def test_the_pre_commit_configuration_runs_the_validation(repo):
     assert re.search(hook["files"], "data/people/x.yaml") and re.search(hook["files"], "a.yml")
     proc = _run_command(shlex.split(hook["entry"]), repo)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_project_offers_a_pre_commit_hook_that_works_on_an_init_repository(repo):
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["language"], hook["pass_filenames"]) == (
+        "personkg-validate", "python", False)
+    assert hook["entry"] == "personkg validate --format github --strict"
+    assert re.search(hook["files"], "x.yaml") and not re.search(hook["files"], "x.json")
+    proc = _run_command(shlex.split(hook["entry"]), repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # a broken record fails it, with an annotation
+    person = repo / "data" / "people" / "ada-example.yaml"
+    person.write_text(person.read_text("utf-8").replace("type: Person", "type: Persn"), "utf-8")
+    proc = _run_command(shlex.split(hook["entry"]), repo)
+    assert proc.returncode == 1 and "::error file=data/people/ada-example.yaml" in proc.stdout
+
+
+def test_the_readme_shows_the_workflow_init_writes():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    workflow = (TEMPLATES / "workflow.yml").read_text(encoding="utf-8")
+    assert f"```yaml\n{workflow}```" in readme
+    for needed in ("## Start your own dataset", "## Use it in CI", "pipx install dist/",
+                   "pipx install git+", "_PERSONKG_COMPLETE=bash_source",
+                   "_PERSONKG_COMPLETE=zsh_source", "_PERSONKG_COMPLETE=fish_source",
+                   "personkg-validate"):
+        assert needed in readme, needed
+
+
+# ------------------------------------------------------------------- the wheel
+
+
+def test_the_wheel_installs_and_runs_outside_the_source_tree(tmp_path):
+    """What `pipx install dist/personkg-*.whl` does, offline: the wheel into a fresh venv
+    (its dependencies come from the project's venv through a .pth file)."""
+    dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "-w", str(dist), str(REPO)],
+                   check=True, capture_output=True, timeout=120)
+    (wheel,) = dist.glob("personkg-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; "
+                              "print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                    "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True,
+                   timeout=120)
+    # only now, so that pip does not see the project's own installed copy
+    deps = sysconfig.get_paths()["purelib"]
+    Path(purelib, "project-deps.pth").write_text(deps + "\n", encoding="utf-8")
+    work.mkdir()
+    exe = str(venv / "bin" / "personkg")
+
+    def personkg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([exe, *args], cwd=work, capture_output=True, text=True,
+                              timeout=300, env={**os.environ, "PYTHONPATH": ""})
+
+    where = subprocess.run([str(python), "-c", "import personkg; print(personkg.__file__)"],
+                           cwd=work, capture_output=True, text=True, check=True).stdout
+    assert where.startswith(purelib), where
+    assert personkg("-V").stdout == f"personkg {version('personkg')}\n"
+    assert personkg("init", "kg").returncode == 0
+    result = personkg("validate", "--data", "kg", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    embedded = personkg("validate")  # the dataset inside the wheel
+    assert embedded.returncode == 0
+    assert embedded.stdout.splitlines()[-1].startswith("conforms: ")
+    assert Path(purelib, "personkg", "_resources", "data", "dataset.yaml").is_file()
