@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint generate clean install browser bench
+.PHONY: demo test lint generate clean install browser bench dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.deps: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.deps
 	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall .
+
+# A wheel in dist/ (ontology, shapes, queries and the embedded dataset inside), for
+# `pipx install dist/personkg-*.whl`.
+dist: $(VENV)/.deps
+	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w dist .
 
 demo: install
 	cd /tmp && $(CURDIR)/$(BIN)/personkg validate

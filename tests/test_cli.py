@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import personkg
 from conftest import REPO, run_process
 from personkg.cli import cli
 
@@ -29,6 +30,14 @@ def test_validate_prefers_a_local_data_folder(tmp_path, mini):
     result = run_process("validate", cwd=mini.parent)
     assert result.code == 0
     assert result.out.strip() == "conforms: 6 records, 92 triples, 0 errors, 0 warnings"
+
+
+def test_data_may_name_a_folder_that_keeps_the_dataset_in_data(run, mini):
+    (mini / "people" / "ada-example.yaml").write_text("id: [", encoding="utf-8")
+    result = run("validate", "--data", str(mini.parent))
+    assert result.code == 1
+    assert result.out.startswith(f"{mini / 'people' / 'ada-example.yaml'}:2: error yaml-syntax")
+    assert personkg.check(mini.parent).records == personkg.check(mini).records == 5
 
 
 def test_json_report_is_machine_readable(run, mini):

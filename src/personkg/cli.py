@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
-from . import pipeline
+from . import pipeline, scaffold
 from .checks.report import RENDERERS
 from .errors import DataError, PersonkgError, RunError
 from .export import FORMATS
@@ -29,7 +30,7 @@ from .query import (
     with_prefixes,
 )
 from .remote import Endpoint
-from .resources import __version__, default_data_dir, is_embedded
+from .resources import __version__, data_folder, is_embedded
 from .vocab import Vocabulary
 
 __all__ = ["cli", "main"]
@@ -38,17 +39,17 @@ __all__ = ["cli", "main"]
 def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--data", "data_dir", type=click.Path(path_type=Path), default=None,
-        help="Dataset folder (default: ./data when there is one, else the embedded example).",
+        help="Dataset folder, or a folder holding it as data/ (default: ./data when there "
+             "is one, else the embedded example).",
     )(f)
 
 
 def _data(data_dir: Path | None) -> Path:
-    """`--data`, else `./data`, else the embedded example dataset, which is then named on
-    standard error: a run never reads another dataset than the user's without saying so."""
-    if data_dir is not None:
-        return data_dir
-    found = default_data_dir()
-    if is_embedded(found):
+    """`--data` (or its `data/`), else `./data`, else the embedded example dataset, which is
+    then named on standard error: a run never reads another dataset than the user's without
+    saying so."""
+    found = data_folder(data_dir)
+    if data_dir is None and is_embedded(found):
         click.echo("personkg: no ./data here: using the embedded example dataset "
                    "(give --data DIR for yours)", err=True)
     return found
@@ -60,8 +61,43 @@ def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
     return pipeline.compiled(_data(data_dir), shacl=shacl)
 
 
+# ------------------------------------------------------------ shell completion
+# Each gets the values parsed so far (ctx.params) and the word being typed; none may fail.
+
+def _complete_entities(ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+    """Entity ids of the dataset named by --data (or the default one), from file names."""
+    try:
+        folder = data_folder(ctx.params.get("data_dir"))
+        kinds = [k for k in Vocabulary.load().kinds() if k != "sources"]
+        ids = scaffold.record_ids(folder, kinds)
+    except (OSError, PersonkgError):
+        return []
+    return [CompletionItem(i) for i in sorted(ids) if i.startswith(incomplete)]
+
+
+def _complete_query_names(ctx: click.Context, param: click.Parameter,
+                          incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name, help=q.title) for name, q in named_queries().items()
+            if name.startswith(incomplete)]
+
+
+def _complete_params(ctx: click.Context, param: click.Parameter,
+                     incomplete: str) -> list[CompletionItem]:
+    """NAME= for each parameter of the query given by --name."""
+    q = named_queries().get(ctx.params.get("query_name") or "")
+    names = [f"{n}=" for n in q.parameter_names] if q else []
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def _complete_kinds(ctx: click.Context, param: click.Parameter,
+                    incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(k) for k in Vocabulary.load().kinds() if k.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="personkg")
+@click.version_option(__version__, "-V", "--version", prog_name="personkg",
+                      message="%(prog)s %(version)s")
 def cli() -> None:
     """A sourced knowledge graph of people: validate, query and publish it."""
 
@@ -94,7 +130,7 @@ QS_FORMATS = ("quickstatements", "qs-csv")
               required=True,
               help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
                    "schemaorg = a schema.org ProfilePage for one person).")
-@click.option("--entity", "entity_id", metavar="ID",
+@click.option("--entity", "entity_id", metavar="ID", shell_complete=_complete_entities,
               help="schemaorg: the person [default: the one with the most statements].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
@@ -199,10 +235,11 @@ def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @data_option
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the query from a .rq file.")
-@click.option("--name", "query_name", metavar="NAME",
+@click.option("--name", "query_name", metavar="NAME", shell_complete=_complete_query_names,
               help="Run a named query from the library (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              shell_complete=_complete_params,
               help="Bind ?NAME (repeatable): an id, IRI, date, number or text.")
 @click.option("--endpoint", metavar="URL",
               help="Ask this SPARQL endpoint instead of the embedded dataset.")
@@ -394,6 +431,50 @@ def generate(check_only: bool, root: Path) -> None:
         return
     for path in write_generated(voc, shapes):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", help="The dataset's title [default: NAME: a sourced knowledge graph].")
+@click.option("--base", metavar="IRI",
+              help="Base IRI of the entities, ending in / or # "
+                   "[default: https://example.org/<folder name>/id/].")
+@click.option("--person-name", default=scaffold.DEFAULT_PERSON, show_default=True,
+              help="The name of the example person, the dataset's subject.")
+@click.option("--person-id", metavar="ID", help="Their id [default: made from the name].")
+@click.option("--license", "license_url", metavar="URL", default=scaffold.DEFAULT_LICENSE,
+              show_default=True, help="The dataset's licence.")
+def init(folder: Path, title: str | None, base: str | None, person_name: str,
+         person_id: str | None, license_url: str) -> None:
+    """Start a dataset repository in FOLDER (new or empty) that validates at once.
+
+    The dataset is FOLDER/data: dataset.yaml, one person, a co-author, one source and a
+    paper with ordered authors (all examples, on example.org), and the JSON Schemas in
+    data/schemas/ that the records name for editor completion. Beside it: a GitHub Actions
+    workflow (validate with --format github --strict, build the site), a pre-commit
+    configuration, .gitignore and README.md. `personkg validate` in FOLDER, or
+    `personkg validate --data FOLDER` anywhere, checks it."""
+    written = scaffold.init_dataset(folder, title=title, base=base, person_name=person_name,
+                                    person_id=person_id, license=license_url)
+    click.echo(f"wrote {len(written)} files to {folder} (check them: personkg validate "
+               f"--data {folder})")
+
+
+@cli.command()
+@click.argument("kind", shell_complete=_complete_kinds)
+@click.argument("record_id", metavar="ID")
+@data_option
+@click.option("--type", "type_name", metavar="TYPE",
+              help="The record's type [default: the kind's own: Organization, CreativeWork...].")
+def new(kind: str, record_id: str, data_dir: Path | None, type_name: str | None) -> None:
+    """Add a record skeleton: KIND/ID.yaml in the dataset (KIND is its folder: people,
+    organizations, works, sources, ...).
+
+    Required fields are empty placeholders that `personkg validate` points at until they are
+    filled in; the optional ones and an example claim with its source are comments. The
+    dataset is --data, else ./data or the current folder when either holds a dataset."""
+    path = scaffold.new_record(kind, record_id, data_dir, type_name)
+    click.echo(f"wrote {path}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,7 +34,7 @@ from .model import AuthorList, Dataset, Source
 from .namespaces import DEFAULT_BASE
 from .output import write_chunks, write_dir
 from .progress import progress
-from .resources import KINDS_HINT, default_data_dir, resource_dir
+from .resources import KINDS_HINT, data_folder, resource_dir
 from .runtime import paused_gc, release_memory
 from .vocab import Vocabulary
 
@@ -220,7 +220,7 @@ def check(data: Path | str | None = None, engine: str = "fast") -> Report:
 
 
 def _folder(data: Path | str | None) -> Path:
-    return Path(data) if data is not None else default_data_dir()
+    return data_folder(data)
 
 
 def compiled(data: Path | str | None = None, shacl: bool = False) -> Compiled:

@@ -39,6 +39,11 @@ class NamedQuery:
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    @property
+    def parameter_names(self) -> list[str]:
+        """The names its `# parameters:` header declares (`?person` -> `person`)."""
+        return re.findall(r"\?(\w+)", self.parameters)
+
 
 def _header(text: str, field: str) -> str:
     lines = []

@@ -10,7 +10,10 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["resource_dir", "default_data_dir", "is_embedded", "KINDS_HINT", "__version__"]
+
+
+__all__ = ["resource_dir", "default_data_dir", "data_folder", "is_embedded", "KINDS_HINT",
+           "__version__"]
 
 try:
     __version__ = version("personkg")
@@ -47,3 +50,15 @@ def is_embedded(data: Path) -> bool:
         return data.resolve() == resource_dir("data").resolve()
     except (OSError, FileNotFoundError):
         return False
+
+
+def data_folder(given: Path | str | None = None) -> Path:
+    """The dataset folder that a `--data` value names: the folder itself, or its `data/`
+    when it is a repository that keeps its dataset there (as `personkg init` lays one out);
+    with no value, the default (see `default_data_dir`)."""
+    if given is None:
+        return default_data_dir()
+    given = Path(given)
+    if not (given / "sources").is_dir() and (given / "data" / "sources").is_dir():
+        return given / "data"
+    return given
