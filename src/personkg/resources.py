@@ -10,8 +10,6 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-
-
 __all__ = ["resource_dir", "default_data_dir", "data_folder", "is_embedded", "KINDS_HINT",
            "__version__"]
 
