@@ -72,8 +72,9 @@ def test_init_then_validate_the_folder_exits_0(repo, run):
 def test_init_output_builds_and_serves(repo, run, tmp_path):
     built = run("build", "--data", str(repo), "--out", str(tmp_path / "build"))
     assert built.code == 0, built.err
-    assert (tmp_path / "build" / "dataset.ttl").read_text(encoding="utf-8").count(
-        "<https://example.org/my-kg/id/ada-example>") > 0
+    turtle = (tmp_path / "build" / "dataset.ttl").read_text(encoding="utf-8")
+    assert "@prefix id: <https://example.org/my-kg/id/> ." in turtle
+    assert "\nid:ada-example\n" in turtle
     page = json.loads((tmp_path / "build" / "person.schemaorg.jsonld").read_text("utf-8"))
     assert page["mainEntity"]["name"] == "Ada Example"
     site = run("site", "--data", str(repo), "--out", str(tmp_path / "site"))

@@ -108,12 +108,15 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(done == 0)
 
 
-def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] = ()) -> None:
+def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] = (),
+              output: bool = True) -> None:
     """Build a folder with `fill(tmpdir)`, then swap it into place as `path`.
 
     An existing folder at `path` is replaced only once the new one is complete, and only
     when it is empty or an earlier personkg output; never when it is, or holds, one of the
-    `protect` folders (the data being read)."""
+    `protect` folders (the data being read). An `output` folder carries the marker that
+    lets the next run replace it; a folder that is the user's own from then on (a new
+    dataset) does not."""
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -127,8 +130,9 @@ def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] 
         raise RunError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         fill(tmp)
-        (tmp / MARKER).write_text("written by personkg; the next run may replace this folder\n",
-                                  encoding="utf-8")
+        if output:
+            (tmp / MARKER).write_text(
+                "written by personkg; the next run may replace this folder\n", encoding="utf-8")
         if not path.exists():
             os.replace(tmp, path)
         elif _exchange(tmp, path):

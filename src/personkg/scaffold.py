@@ -103,7 +103,7 @@ def init_dataset(folder: Path | str, *, title: str | None = None, base: str | No
     if folder.exists():
         _fill_empty(folder, fill)
     else:
-        write_dir(folder, fill)
+        write_dir(folder, fill, output=False)
     return written
 
 
