@@ -5,9 +5,22 @@ the closest known name, and is not followed by knock-on errors in other files.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from conftest import REPO
+from personkg.checks.records import Wording, schema_check
 from personkg.generate import pattern_words, record_schemas
+from personkg.load import load_file
+from personkg.resources import resource_dir
+
+ADA = "people/ada-example.yaml"
+BOB = "people/bob-example.yaml"
+ACME = "organizations/acme.yaml"
+PAPER = "works/example-paper.yaml"
+GOSSIP = "sources/gossip-wiki.yaml"
+ACME_SITE = "sources/acme-site.yaml"
 
 #: Pieces of regular-expression syntax that no message may show.
 REGEX = ("^", "$", "\\d", "\\S", "\\s", "\\.", "[a-z", "[A-Z", "[0-9", "(?", "{1,", "{4",
@@ -19,7 +32,79 @@ def no_regex(text: str) -> None:
     assert not leaked, f"regular expression syntax {leaked} in: {text}"
 
 
+def _replace(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _issues(out: str) -> list[str]:
+    """The issue lines of a text report (`file:line: severity code: message`)."""
+    return [ln for ln in out.splitlines() if re.search(r": (error|warning) [a-z-]+: ", ln)]
+
+
+def _validate(run, mini: Path, *extra: str):
+    result = run("validate", "--data", str(mini), *extra)
+    assert "Traceback" not in result.out + result.err
+    return result
+
+
+def _only(run, mini: Path, where: str, code: str) -> str:
+    """Validate; the report must hold exactly one issue, `code` at `where` (file:line), with
+    no regular expression in it. Returns its message."""
+    result = _validate(run, mini)
+    assert result.code == 1, result.out + result.err
+    issues = _issues(result.out)
+    assert len(issues) == 1, "\n".join(issues)
+    [issue] = issues
+    assert f"{where}: error {code}: " in issue, issue
+    message = issue.split(f" {code}: ", 1)[1]
+    no_regex(message)
+    return message
+
+
 # ------------------------------------------------- what is expected, in words
+
+def test_an_id_value_in_a_claim_says_what_an_id_is(run, mini):
+    _replace(mini, ADA, "- value: acme\n      start: 2016", "- value: Acme Corp\n      start: 2016")
+    message = _only(run, mini, "ada-example.yaml:7", "bad-value")
+    assert message.startswith("claims.employer[0].value: 'Acme Corp' is not a valid id (")
+
+
+def test_an_ontology_pattern_is_said_by_its_label_and_description(run, mini):
+    _append(mini, BOB, "claims:\n  orcid:\n    - value: 0000-0002-1825\n"
+                       "      sources: [acme-site]\n")
+    message = _only(run, mini, "bob-example.yaml:6", "bad-value")
+    assert message == ("claims.orcid[0].value: '0000-0002-1825' is not a valid ORCID iD (four "
+                       "groups of four digits joined by hyphens; the last character may be an X)")
+
+
+def test_an_x_username_with_an_at_sign(run, mini):
+    _append(mini, BOB, "claims:\n  x_username:\n    - value: '@bob'\n"
+                       "      sources: [acme-site]\n")
+    message = _only(run, mini, "bob-example.yaml:6", "bad-value")
+    assert "is not a valid X username (1 to 15 letters, digits or underscores" in message
+
+
+@pytest.mark.parametrize("key,value,words", [
+    ("base", "https://example.org/id", "ending in / or #"),
+    ("site_url", "https://example.org/site", "ending in /"),
+    ("subject", "Ada Example", "lowercase letters and digits"),
+])
+def test_dataset_metadata_patterns_in_words(run, mini, key, value, words):
+    meta = "title: Mini\nbase: https://example.org/id/\n"
+    meta = meta.replace("base: https://example.org/id/\n", "") if key == "base" else meta
+    (mini / "dataset.yaml").write_text(f"{meta}{key}: {value}\n", encoding="utf-8")
+    line = meta.count("\n") + 1
+    message = _only(run, mini, f"dataset.yaml:{line}", "bad-value")
+    assert message.startswith(f"{key}: {value!r} is not a valid ") and words in message
+
 
 def test_every_pattern_of_the_schemas_has_words_without_regex(voc):
     def patterns(node):
@@ -42,7 +127,95 @@ def test_every_pattern_of_the_schemas_has_words_without_regex(voc):
         no_regex(f"{name} {said}")
 
 
+def test_without_words_a_pattern_gets_a_generic_message_not_the_validators(mini):
+    _replace(mini, BOB, "id: bob-example", "id: Bob Example")
+    record = load_file(mini / BOB, "people")
+    [issue] = schema_check(record, resource_dir("shapes"), Wording())
+    no_regex(issue.message)
+    assert issue.message.startswith("id: 'Bob Example' is not allowed here")
+
+
 def test_shape_messages_have_no_regex():
     text = "".join(p.read_text(encoding="utf-8") for p in (REPO / "shapes").glob("*.ttl"))
     for message in re.findall(r'sh:message "((?:[^"\\]|\\.)*)"', text):
         no_regex(message)
+
+
+def test_a_value_too_small(run, mini):
+    _replace(mini, PAPER, "series_ordinal: 2", "series_ordinal: 0")
+    message = _only(run, mini, "example-paper.yaml:13", "bad-value")
+    assert message == "claims.author[1].series_ordinal: 0 is too small: the least allowed is 1"
+
+
+def test_an_empty_text(run, mini):
+    _replace(mini, ADA, "name: Ada Example", "name: ''")
+    message = _only(run, mini, "ada-example.yaml:3", "bad-value")
+    assert message == "name: must not be empty"
+
+
+def test_a_wrong_type_is_said_in_words(run, mini):
+    _replace(mini, ADA, "name: Ada Example", "name: [Ada, Example]")
+    message = _only(run, mini, "ada-example.yaml:3", "wrong-type")
+    assert message == "name: expected text, got a list ['Ada', 'Example']"
+
+
+# ------------------------------------------------------ every missing key at once
+
+def test_all_missing_keys_of_a_record_in_one_run(run, mini):
+    _replace(mini, ACME, "type: Company\nname: Acme Research\n", "")
+    message = _only(run, mini, "acme.yaml:1", "missing-key")
+    assert message == "record: missing required keys 'type' and 'name'"
+
+
+def test_a_claim_without_value_and_sources_reports_both(run, mini):
+    _replace(mini, ACME, "    - value: 2015\n      sources: [acme-site]\n",
+             "    - note: founded early\n")
+    result = _validate(run, mini)
+    assert result.code == 1
+    issues = _issues(result.out)
+    assert len(issues) == 2, issues
+    assert any("acme.yaml:6: error claim-without-source: claims.inception[0]: the claim has no "
+               "sources" in i for i in issues), issues
+    assert any("acme.yaml:6: error missing-key: claims.inception[0]: missing required key "
+               "'value'" in i for i in issues), issues
+
+
+# ---------------------------------------------------------------- did you mean
+
+def test_a_misspelt_source_key(run, mini):
+    _replace(mini, GOSSIP, "date_retrieved:", "retrieved:")
+    result = _validate(run, mini)
+    unknown = [i for i in _issues(result.out) if " unknown-key: " in i]
+    assert len(unknown) == 1 and "gossip-wiki.yaml:6: error unknown-key: " in unknown[0]
+    assert "record: unknown key 'retrieved'; did you mean 'date_retrieved'? (allowed here: " \
+        in unknown[0]
+    missing = [i for i in _issues(result.out) if " missing-key: " in i]
+    assert missing == [f"{mini / GOSSIP}:1: error missing-key: record: missing required key "
+                       "'date_retrieved'"]
+
+
+def test_a_misspelt_claim_key(run, mini):
+    _replace(mini, ADA, "  employer:", "  emploer:")
+    message = _only(run, mini, "ada-example.yaml:6", "unknown-key")
+    assert message.startswith("claims: unknown key 'emploer'; did you mean 'employer'? ")
+
+
+def test_every_unknown_key_of_a_record_in_one_run(run, mini):
+    _replace(mini, ADA, "name: Ada Example", "name: Ada Example\nnickname: Ada\nbirthday: 1990")
+    result = _validate(run, mini)
+    issues = _issues(result.out)
+    assert [i.split(": error ")[0].rsplit(":", 1)[1] for i in issues] == ["4", "5"], issues
+
+
+def test_a_type_by_another_name(run, mini):
+    _replace(mini, PAPER, "type: ScholarlyArticle", "type: Paper")
+    message = _only(run, mini, "example-paper.yaml:2", "bad-value")
+    assert message.startswith("type: 'Paper' is not a type of works records (types here: ")
+    assert message.endswith("; did you mean 'ScholarlyArticle'?")
+
+
+def test_a_type_of_another_folder(run, mini):
+    _replace(mini, ACME, "type: Company", "type: Person")
+    message = _only(run, mini, "acme.yaml:2", "bad-value")
+    assert message.startswith("type: 'Person' is not a type of organizations records: Person "
+                              "records go in people/ (types here: Company, ")

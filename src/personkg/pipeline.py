@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from . import runtime
-from .checks.records import prepare, schema_check
+from .checks.records import Wording, prepare, schema_check
 from .checks.references import reference_check
 from .checks.report import Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
@@ -56,9 +56,10 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
     root = Path(root)
     shapes_dir = resource_dir("shapes")
+    wording = Wording.of(voc)
     value_kinds = {k: p.kind for k, p in voc.claims.items()}
     qualifier_kinds = {k: p.kind for k, p in voc.qualifiers.items()}
-    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds)
+    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds, wording)
     items = load_dir(root, voc.kinds(), prepare_one)
     if not items:
         raise RunError(f"{root}: no records found (expected YAML files in subfolders "
@@ -66,7 +67,7 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     ds = Dataset(root=root)
     meta_path = root / "dataset.yaml"
     if meta_path.is_file():
-        meta = _load_metadata(meta_path, shapes_dir, report)
+        meta = _load_metadata(meta_path, shapes_dir, wording, report)
         if meta:
             ds.metadata = dict(meta)
             ds.base = str(meta.get("base", ds.base))
@@ -109,12 +110,13 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     return ds
 
 
-def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:
+def _load_metadata(path: Path, shapes_dir: Path, wording: Wording,
+                   report: Report) -> LineDict | None:
     item = load_file(path, "dataset")
     if isinstance(item, LoadProblem):
         report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
         return None
-    problems = schema_check(item, shapes_dir)
+    problems = schema_check(item, shapes_dir, wording)
     report.extend(problems)
     return None if problems else item.data
 

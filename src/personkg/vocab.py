@@ -43,6 +43,7 @@ class EntityClass:
     wikidata_class: str | None
     parent: str | None  # local name of the direct superclass
     scholarly: bool = False  # Wikidata keeps such works in its scholarly graph
+    alt_labels: tuple[str, ...] = ()  # other names for it (skos:altLabel), for suggestions
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ def _read_classes(r: _Reader, voc: Vocabulary) -> None:
             comment=r.text(c, ns.RDFS.comment) or "", kind=r.text(c, PKG.recordKind),
             schema_org=r.text(c, PKG.schemaOrg), wikidata_class=r.text(c, PKG.wikidataClass),
             parent=r.local(c, ns.RDFS.subClassOf), scholarly=r.flag(c, PKG.scholarly),
+            alt_labels=tuple(sorted(str(v) for v in r.objects(c, ns.SKOS.altLabel))),
         )
 
 
