@@ -71,6 +71,13 @@ def _only(run, mini: Path, where: str, code: str) -> str:
 
 # ------------------------------------------------- what is expected, in words
 
+def test_a_malformed_id_says_what_an_id_is(run, mini):
+    _replace(mini, BOB, "id: bob-example", "id: Bob Example")
+    message = _only(run, mini, "bob-example.yaml:1", "bad-value")
+    assert message == ("id: 'Bob Example' is not a valid id (lowercase letters and digits, in "
+                       "words joined by single hyphens, such as ada-example)")
+
+
 def test_an_id_value_in_a_claim_says_what_an_id_is(run, mini):
     _replace(mini, ADA, "- value: acme\n      start: 2016", "- value: Acme Corp\n      start: 2016")
     message = _only(run, mini, "ada-example.yaml:7", "bad-value")
@@ -90,6 +97,13 @@ def test_an_x_username_with_an_at_sign(run, mini):
                        "      sources: [acme-site]\n")
     message = _only(run, mini, "bob-example.yaml:6", "bad-value")
     assert "is not a valid X username (1 to 15 letters, digits or underscores" in message
+
+
+def test_a_source_url_says_what_a_web_address_is(run, mini):
+    _replace(mini, GOSSIP, "url: https://wiki.example/ada", "url: wiki.example/ada")
+    message = _only(run, mini, "gossip-wiki.yaml:5", "bad-value")
+    assert message == ("url: 'wiki.example/ada' is not a valid web address (http:// or "
+                       "https:// and an address without spaces)")
 
 
 @pytest.mark.parametrize("key,value,words", [
@@ -180,6 +194,41 @@ def test_a_claim_without_value_and_sources_reports_both(run, mini):
                "'value'" in i for i in issues), issues
 
 
+# --------------------------------------------------------------- no knock-on errors
+
+def test_a_broken_source_record_causes_no_errors_elsewhere(run, mini):
+    _replace(mini, GOSSIP, "date_retrieved:", "retrieved:")
+    result = _validate(run, mini)
+    assert result.code == 1
+    issues = _issues(result.out)
+    assert all("gossip-wiki.yaml:" in i for i in issues), "\n".join(issues)
+    assert len(issues) == 2
+
+
+def test_a_source_with_a_bad_trust_level_causes_no_warnings_elsewhere(run, mini):
+    # every claim rests on acme-site: were it read as untrusted, each would be "weakly sourced"
+    _replace(mini, ACME_SITE, "trust: high", "trust: hi")
+    message = _only(run, mini, "acme-site.yaml:9", "bad-value")
+    assert message == "trust: 'hi' is not one of high, low, medium, very-low; did you mean 'high'?"
+
+
+def test_a_source_that_is_not_yaml_causes_no_errors_elsewhere(run, mini):
+    _append(mini, ACME_SITE, "note: [\n")
+    _only(run, mini, "acme-site.yaml:11", "yaml-syntax")
+
+
+def test_a_record_without_an_id_causes_no_unknown_id(run, mini):
+    _replace(mini, ACME, "id: acme\n", "")
+    message = _only(run, mini, "acme.yaml:1", "missing-key")
+    assert message == "record: missing required key 'id'"
+
+
+def test_an_entity_of_a_misspelt_type_causes_no_errors_elsewhere(run, mini):
+    _replace(mini, ACME, "type: Company", "type: Compnay")
+    message = _only(run, mini, "acme.yaml:2", "bad-value")
+    assert message.endswith("; did you mean 'Company'?")
+
+
 # ---------------------------------------------------------------- did you mean
 
 def test_a_misspelt_source_key(run, mini):
@@ -219,3 +268,27 @@ def test_a_type_of_another_folder(run, mini):
     message = _only(run, mini, "acme.yaml:2", "bad-value")
     assert message.startswith("type: 'Person' is not a type of organizations records: Person "
                               "records go in people/ (types here: Company, ")
+
+
+def test_a_folder_that_is_not_a_record_folder(run, mini):
+    (mini / "people").rename(mini / "person")
+    result = _validate(run, mini)
+    assert result.code == 1
+    issues = _issues(result.out)
+    # the folder's records are not read, and what points at them is not reported again
+    assert len(issues) == 1, "\n".join(issues)
+    assert issues[0].startswith(f"{mini / 'person'}: error unknown-folder: person/ is not a "
+                                "record folder, so its 2 YAML files are not read (record folders: ")
+    assert issues[0].endswith("; did you mean people/?")
+
+
+def test_a_dataset_only_in_folders_that_are_not_record_folders(run, tmp_path):
+    (tmp_path / "person").mkdir()
+    (tmp_path / "person" / "ada.yaml").write_text("id: ada\ntype: Person\nname: Ada\n")
+    result = run("validate", "--data", str(tmp_path))
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith(f"personkg: {tmp_path}: no records found (expected YAML files "
+                                 "in subfolders ")
+    assert "; person/ is not a record folder, so its 1 YAML file is not read" in result.err
+    assert result.err.rstrip().endswith("did you mean people/?")
+    no_regex(result.err)
