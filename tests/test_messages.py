@@ -13,6 +13,7 @@ from conftest import REPO
 from personkg.checks.records import Wording, schema_check
 from personkg.generate import pattern_words, record_schemas
 from personkg.load import load_file
+from personkg.query import named_queries
 from personkg.resources import resource_dir
 
 ADA = "people/ada-example.yaml"
@@ -292,3 +293,55 @@ def test_a_dataset_only_in_folders_that_are_not_record_folders(run, tmp_path):
     assert "; person/ is not a record folder, so its 1 YAML file is not read" in result.err
     assert result.err.rstrip().endswith("did you mean people/?")
     no_regex(result.err)
+
+
+def test_a_misspelt_property_in_a_query_warns_and_still_runs(run, mini):
+    result = run("query", "--data", str(mini), "--format", "csv",
+                 "SELECT ?o WHERE { id:ada-example pkgd:emploer ?o }")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == ["o"]
+    assert result.err == ("personkg: warning: pkgd:emploer is not a property; did you mean "
+                          "pkgd:employer?\n")
+
+
+def test_a_property_named_by_its_yaml_key_in_a_query(run, mini):
+    result = run("query", "--data", str(mini),
+                 "SELECT ?d WHERE { ?w pkgd:publication_date ?d }  # pkgd:in_a_comment")
+    assert result.code == 0
+    assert result.err == ("personkg: warning: pkgd:publication_date is not a property; did you "
+                          "mean pkgd:publicationDate?\n")
+
+
+def test_known_terms_and_the_named_queries_give_no_warning(run, mini):
+    assert run("query", "--data", str(mini), "ASK { ?s pkgd:employer ?o ; a pkg:Person . "
+                                             "?st pkgpq:start ?x ; pkgpr:statedIn ?src }").err == ""
+    for name in ("career", "coauthors", "low-trust", "sourcing"):
+        assert run("query", "--data", str(mini), "--name", name).err == "", name
+
+
+def test_a_misspelt_named_query(run):
+    result = run("query", "--name", "carrer")
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("personkg: no named query 'carrer'; did you mean 'career'? "
+                                 "(known: affiliations-on-date, career, ")
+    assert result.err.rstrip().endswith("[--name]")
+
+
+def test_a_misspelt_param_name(run):
+    result = run("query", "--name", "career", "--param", "persn=jan-leike")
+    assert result.code == 2 and result.out == ""
+    assert result.err == ("personkg: the named query career has no parameter 'persn'; did you "
+                          "mean 'person'? (its parameters: person) [--param]\n")
+
+
+def test_the_declared_parameters_are_those_the_named_queries_bind():
+    for q in named_queries().values():
+        bound = set(re.findall(r"VALUES\s+\?(\w+)\s*\{", q.text))
+        assert set(q.parameter_names) <= bound, q.name
+    assert named_queries()["affiliations-on-date"].parameter_names == ("person", "date")
+
+
+def test_a_param_for_a_named_query_without_parameters(run):
+    result = run("query", "--name", "papers-by-year", "--param", "person=jan-leike")
+    assert result.code == 2
+    assert "has no parameter 'person' (it has no parameters) [--param]" in result.err

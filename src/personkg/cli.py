@@ -17,7 +17,17 @@ from .errors import DataError, PersonkgError, RunError
 from .export import FORMATS
 from .namespaces import DEFAULT_GRAPH, DEFAULT_SITE_URL, PREFIXES, WDQS, WDQS_SCHOLARLY
 from .output import write_file
-from .query import RESULT_FORMATS, bind_params, named_queries, render, run_query, with_prefixes
+from .query import (
+    RESULT_FORMATS,
+    bind_params,
+    check_params,
+    named_queries,
+    named_query,
+    render,
+    run_query,
+    unknown_terms,
+    with_prefixes,
+)
 from .remote import Endpoint
 from .resources import __version__, default_data_dir
 from .vocab import Vocabulary
@@ -213,10 +223,11 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise RunError("give exactly one of: a SPARQL string, --file F.rq, --name NAME")
+    bindings = _params(params)
     if query_name:
-        if query_name not in library:
-            raise RunError(f"no named query {query_name!r} (known: {', '.join(library)})")
-        text, origin = library[query_name].text, str(library[query_name].path)
+        named = named_query(query_name, library)
+        check_params(named, bindings)
+        text, origin = named.text, str(named.path)
     elif query_file:
         try:
             text, origin = query_file.read_text(encoding="utf-8"), str(query_file)
@@ -224,7 +235,9 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
             raise RunError(f"{query_file}: cannot read: {exc}") from None
     else:
         text, origin = str(sparql), "query"
-    text = bind_params(text, _params(params))
+    text = bind_params(text, bindings)
+    for warning in unknown_terms(text):
+        click.echo(f"personkg: warning: {warning}", err=True)
     if endpoint:
         remote = _endpoint(endpoint, timeout, retries, auth_env)
         result = remote.query(with_prefixes(text), graphs, origin, prefix_lines=len(PREFIXES))
