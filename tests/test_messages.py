@@ -4,6 +4,7 @@ the closest known name, and is not followed by knock-on errors in other files.""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import REPO
 from personkg.checks.records import Wording, schema_check
+from personkg.checks.report import Issue, Report
 from personkg.generate import pattern_words, record_schemas
 from personkg.load import load_file
 from personkg.query import named_queries
@@ -345,3 +347,32 @@ def test_a_param_for_a_named_query_without_parameters(run):
     result = run("query", "--name", "papers-by-year", "--param", "person=jan-leike")
     assert result.code == 2
     assert "has no parameter 'person' (it has no parameters) [--param]" in result.err
+
+
+# ------------------------------------------------------------------------ --strict
+
+def test_strict_says_the_warnings_are_why_it_does_not_conform(run, mini):
+    _replace(mini, ACME_SITE, "trust: high", "trust: low")  # every claim: weakly sourced
+    plain = _validate(run, mini)
+    assert plain.code == 0
+    assert plain.out.splitlines()[-1].startswith("conforms: 6 records, ")
+    strict = _validate(run, mini, "--strict")
+    assert strict.code == 1
+    last = strict.out.splitlines()[-1]
+    assert last.startswith("does not conform because of warnings (strict): 6 records, ")
+    assert last.endswith(", 0 errors, 6 warnings")
+    github = _validate(run, mini, "--strict", "--format", "github")
+    assert github.code == 1 and github.out.splitlines()[-1] == last
+    assert github.out.startswith("::error file=")
+    report = json.loads(_validate(run, mini, "--strict", "--format", "json").out)
+    assert (report["conforms"], report["strict"], report["errors"]) == (False, True, 0)
+
+
+def test_summary_wording():
+    warn = Issue("a.yaml", 1, "warning", "weakly-sourced", "...")
+    report = Report([warn], records=1, triples=2)
+    assert report.summary() == "conforms: 1 records, 2 triples, 0 errors, 1 warning"
+    assert report.summary(strict=True) == ("does not conform because of warnings (strict): "
+                                           "1 records, 2 triples, 0 errors, 1 warning")
+    report.add(Issue("a.yaml", 2, "error", "unknown-id", "..."))
+    assert report.summary(strict=True).startswith("does not conform: ")
