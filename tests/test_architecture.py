@@ -118,8 +118,8 @@ def test_build_raises_invalid_and_writes_nothing(mini, tmp_path):
 # ------------------------------------------------------------------ the codes
 
 def _codes_in_python() -> set[str]:
-    """String codes given to `Issue.at(path, line, CODE, ...)` and `LoadProblem(path, line,
-    CODE, ...)` anywhere in the package."""
+    """String codes given to `Issue.at(path, line, CODE, ...)`, `LoadProblem(path, line,
+    CODE, ...)` and the schema messages' `issue(CODE, ...)` anywhere in the package."""
     found = set()
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -129,8 +129,12 @@ def _codes_in_python() -> set[str]:
                     else getattr(node.func, "id", ""))
             if name in ("at", "LoadProblem") and len(node.args) >= 3:
                 code = node.args[2]
-                if isinstance(code, ast.Constant) and isinstance(code.value, str):
-                    found.add(code.value)
+            elif name == "issue" and node.args:
+                code = node.args[0]
+            else:
+                continue
+            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                found.add(code.value)
     return found
 
 

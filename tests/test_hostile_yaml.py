@@ -46,6 +46,8 @@ CASES = {
                    "could not determine a constructor"),
     "complex-key": ("id: x\ntype: Person\nname: X\n? [a, b]\n: c\n", 4,
                     "a key must be a plain value"),
+    "null-key": ("id: x\ntype: Person\nname: X\n? \n: c\n", 4, "is not a name: keys are text"),
+    "number-key": ("id: x\ntype: Person\nname: X\n2016: c\n", 4, "'2016' is not a name"),
     "nul-byte": ("id: x\ntype: Person\nname: X\x00Y\n", 3, "U+0000 is not allowed"),
     "control-character": ("id: x\ntype: Person\nname: X\x1fY\n", 3, "U+001F is not allowed"),
 }
@@ -121,7 +123,7 @@ records = st.fixed_dictionaries(
 @given(record=records, mutate=st.integers(0, 400), junk=st.text(max_size=6))
 def test_fuzz_generated_records_never_crash_the_loader_or_the_schema_layer(
         tmp_path, record, mutate, junk):
-    from personkg.checks.records import prepare
+    from personkg.checks.records import Wording, prepare
     from personkg.pipeline import author_list
     from personkg.resources import resource_dir
     from personkg.vocab import Vocabulary
@@ -136,7 +138,8 @@ def test_fuzz_generated_records_never_crash_the_loader_or_the_schema_layer(
     if isinstance(item, RawRecord):
         voc = Vocabulary.load()
         prepare(resource_dir("shapes"), {k: p.kind for k, p in voc.claims.items()},
-                {k: p.kind for k, p in voc.qualifiers.items()}, author_list(voc), item)
+                {k: p.kind for k, p in voc.qualifiers.items()}, author_list(voc),
+                Wording.of(voc), item)
     else:
         assert item.code in ("yaml-syntax", "not-a-record", "not-utf8")
         assert "\n" not in item.message

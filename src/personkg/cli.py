@@ -23,10 +23,13 @@ from .output import write_file
 from .query import (
     RESULT_FORMATS,
     bind_params,
+    check_params,
     named_queries,
+    named_query,
     render,
     run_query,
     subject_parameters,
+    unknown_terms,
     with_prefixes,
 )
 from .remote import Endpoint
@@ -268,10 +271,11 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise RunError("give exactly one of: a SPARQL string, --file F.rq, --name NAME")
+    bindings = _params(params)
     if query_name:
-        if query_name not in library:
-            raise RunError(f"no named query {query_name!r} (known: {', '.join(library)})")
-        text, origin = library[query_name].text, str(library[query_name].path)
+        named = named_query(query_name, library)
+        check_params(named, bindings)
+        text, origin = named.text, str(named.path)
     elif query_file:
         try:
             text, origin = query_file.read_text(encoding="utf-8"), str(query_file)
@@ -281,7 +285,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
         text, origin = str(sparql), "query"
     if graphs and not endpoint:
         raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
-    bound = _params(params)
+    bound = bindings
     c = None if endpoint else _compiled(data_dir, shacl=False)
     if c is not None:
         base, subject = c.dataset.base, c.dataset.subject
@@ -291,6 +295,8 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
         if name not in bound and subject:
             bound[name] = subject
     text = bind_params(text, bound, base)
+    for warning in unknown_terms(text, c.voc if c is not None else None):
+        click.echo(f"personkg: warning: {warning}", err=True)
     if c is not None:
         _warn_unknown_ids(bound, c.dataset)
         click.echo(run_query(c.graph.store(), text, fmt, origin, base), nl=False)

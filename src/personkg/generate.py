@@ -28,12 +28,43 @@ from .namespaces import (
 from .vocab import DATE_TYPE, Property, Vocabulary
 
 __all__ = ["profile_schema", "ID_PATTERN", "DATE_PATTERN", "record_schemas", "property_shapes",
-           "write_generated"]
+           "write_generated", "pattern_words"]
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 QID_PATTERN = r"^Q[1-9]\d*$"
 URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
+BASE_PATTERN = r"^https?://\S+[/#]$"
+SITE_URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+/$"
+
+#: Each pattern of the generated record schemas as messages say it: (what the value is,
+#: its form in words). A pattern of the ontology (`pkg:pattern`) is named by its property's
+#: label and said by its `pkg:patternDescription` (see `pattern_words`); a test holds every
+#: pattern the schemas use to having words.
+PATTERN_WORDS: dict[str, tuple[str, str]] = {
+    ID_PATTERN: ("id", "lowercase letters and digits, in words joined by single hyphens, "
+                       "such as ada-example"),
+    DATE_PATTERN: ("date", "YYYY, YYYY-MM or YYYY-MM-DD"),
+    QID_PATTERN: ("Wikidata QID", "Q and a number without leading zeros, such as Q5"),
+    URL_PATTERN: ("web address", "http:// or https:// and an address without spaces"),
+    LANG_PATTERN: ("language tag", "two or three lowercase letters, then any further parts "
+                                   "joined by hyphens, such as en or pt-BR"),
+    BASE_PATTERN: ("base IRI", "http:// or https:// and an address without spaces, ending "
+                               "in / or #"),
+    SITE_URL_PATTERN: ("site address", "http:// or https:// and an address without spaces, "
+                                       "ending in /"),
+}
+
+
+def pattern_words(voc: Vocabulary) -> dict[str, tuple[str, str]]:
+    """`{pattern: (what the value is, its form in words)}` for every pattern the generated
+    record schemas use: the fixed ones and those of the ontology's properties."""
+    out = dict(PATTERN_WORDS)
+    for p in (*voc.claims.values(), *voc.qualifiers.values(), *voc.references.values()):
+        if p.pattern and p.pattern not in out:
+            out[p.pattern] = (p.label, p.pattern_description or "")
+    return out
 
 
 def _value_schema(prop: Property) -> dict[str, Any]:
@@ -72,7 +103,7 @@ def _claim_schema(voc: Vocabulary, prop: Property) -> dict[str, Any]:
     for q in prop.qualifiers:
         props[q] = {**_value_schema(voc.qualifiers[q]), "description": voc.qualifiers[q].comment}
     if prop.kind == "text":
-        props["lang"] = {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"}
+        props["lang"] = {"type": "string", "pattern": LANG_PATTERN}
     props.update({
         "rank": {"enum": sorted(voc.ranks)},
         "reason": {"type": "string", "minLength": 1,
@@ -155,7 +186,7 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
         "properties": {
             "title": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
-            "base": {"type": "string", "pattern": r"^https?://\S+[/#]$",
+            "base": {"type": "string", "pattern": BASE_PATTERN,
                      "description": "base IRI of the dataset's entities"},
             "license": {"type": "string", "pattern": URL_PATTERN},
             "publisher": {"type": "string"},
@@ -163,7 +194,7 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
             "subject": {"type": "string", "pattern": ID_PATTERN,
                         "description": "id of the dataset's main entity (default: the person "
                                        "with the most statements)"},
-            "site_url": {"type": "string", "pattern": r"^https?://[^\s<>\"{}|\\^`]+/$",
+            "site_url": {"type": "string", "pattern": SITE_URL_PATTERN,
                          "description": "where `personkg site` output is served (default: "
                                         "derived from base)"},
             "as_of": {"type": ["string", "integer"], "format": "personkg-date",
@@ -384,8 +415,9 @@ def _expected(p: Property) -> str:
     kind = p.kind
     return {"item": f"one {p.value_class}", "date": "one date (YYYY, YYYY-MM or YYYY-MM-DD)",
             "text": "one text with a language", "integer": "one positive integer",
-            "url": "one http(s) IRI"}.get(kind, "one string" + (
-                f" matching {p.pattern}" if p.pattern else ""))
+            "url": "one http(s) IRI"}.get(kind, "one string" if not p.pattern else (
+                f"one {p.label}" + (f" ({p.pattern_description})" if p.pattern_description
+                                    else "")))
 
 
 def generated_files(voc: Vocabulary) -> dict[str, str]:

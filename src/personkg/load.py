@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,10 @@ import yaml
 from . import runtime
 from .errors import RunError
 from .progress import progress
+from .suggest import did_you_mean
 
-__all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir", "line_of"]
+__all__ = ["LineDict", "LineList", "RawRecord", "LoadProblem", "load_file", "load_dir",
+           "unknown_folders", "line_of"]
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -184,6 +186,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                           key_node.start_mark)
         else:
             key = construct(key_node, deep=True)
+            if not isinstance(key, str):  # 2016:, true:, a bare `?`: keys are names
+                raise Refused(None, None, f"the key {key_node.value or 'null'!r} is not a "
+                              "name: keys are text", key_node.start_mark)
         if key in out:  # a key given twice is an error; a merged one may be given again
             if key not in from_merge:
                 raise DuplicateKey(None, None, f"duplicate key {key!r}", key_node.start_mark)
@@ -310,6 +315,27 @@ def load_dir(root: Path, kinds: list[str],
             found += [(path, kind) for path in sorted(folder.iterdir())
                       if path.suffix in (".yaml", ".yml")]
     return _load_all(found, prepare)
+
+
+def unknown_folders(root: Path, kinds: Mapping[str, str]) -> list[LoadProblem]:
+    """A problem for each folder of `root` that holds YAML files but is not a record folder
+    (its files would silently not be read). `kinds` maps each record folder, and the other
+    names of its records ("person"), to the folder, for the suggestion."""
+    folders = sorted(set(kinds.values()))
+    out = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if folder.name.startswith(".") or folder.name in folders or not folder.is_dir():
+            continue
+        files = [p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")]
+        if files:
+            n = len(files)
+            out.append(LoadProblem(
+                folder, None, "unknown-folder",
+                f"{folder.name}/ is not a record folder, so its {n} YAML file{'s' * (n != 1)} "
+                f"{'are' if n != 1 else 'is'} not read (record folders: "
+                f"{', '.join(f + '/' for f in folders)})"
+                f"{did_you_mean(folder.name, kinds, quote='{}/')}"))
+    return out
 
 
 def _load_all(found: list[tuple[Path, str]],

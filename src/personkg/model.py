@@ -155,6 +155,9 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     base: str = DEFAULT_BASE
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: ids of records that failed to load (layers 1-2, or in no record folder): what points
+    #: at them is not reported again
+    broken: set[str] = field(default_factory=set)
 
     @property
     def subject(self) -> str | None:

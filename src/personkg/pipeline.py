@@ -20,8 +20,8 @@ from functools import partial
 from pathlib import Path
 
 from . import runtime
-from .checks.records import prepare, schema_check
-from .checks.references import reference_check
+from .checks.records import Wording, prepare, schema_check
+from .checks.references import reference_check, resting_on_broken
 from .checks.report import Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
 from .checks.shacl.shapes import shape_files
@@ -29,8 +29,8 @@ from .compile import CompiledGraph, compile_dataset
 from .errors import DataError, RunError
 from .export import FORMATS, Compiled
 from .generate import generated_files
-from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file
-from .model import AuthorList, Dataset, Source
+from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file, unknown_folders
+from .model import AuthorList, Dataset, Entity, Source
 from .namespaces import DEFAULT_BASE
 from .output import write_chunks, write_dir
 from .progress import progress
@@ -59,61 +59,45 @@ class Invalid(DataError):
 
 @paused_gc()
 def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
-    """Layers 1-3: read every record under `root` into a Dataset, reporting problems."""
+    """Layers 1-3: read every record under `root` into a Dataset, reporting problems.
+    A record that fails layer 1 or 2 is reported once: its id (and its file name) go in
+    `Dataset.broken`, and what points at it is not reported again."""
     root = Path(root)
     shapes_dir = voc.shapes_dir
+    wording = Wording.of(voc)
     value_kinds = {k: p.kind for k, p in voc.claims.items()}
     qualifier_kinds = {k: p.kind for k, p in voc.qualifiers.items()}
-    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds, author_list(voc))
+    prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds, author_list(voc),
+                          wording)
     items = load_dir(root, voc.kinds(), prepare_one)
+    stray = unknown_folders(root, _folder_names(voc, wording))
     if not items:
+        also = "".join(f"; {p.message}" for p in stray)
         raise RunError(f"{root}: no records found (expected YAML files in subfolders "
-                       f"{KINDS_HINT})")
+                       f"{KINDS_HINT}){also}")
     ds = Dataset(root=root)
     meta_path = root / "dataset.yaml"
     if meta_path.is_file():
-        meta = _load_metadata(meta_path, shapes_dir, report)
+        meta = _load_metadata(meta_path, shapes_dir, wording, report)
         if meta:
             ds.metadata = meta
             ds.base = str(meta.get("base", ds.base))
     owner: dict[str, Path] = {}
-    broken: set[str] = set()
     # Records whose id matches their file name claim their id first, so a copy under
     # another name is the one reported as the duplicate.
     records = [i for i in items if isinstance(i, RawRecord)]
     records.sort(key=lambda r: r.data.get("id") != r.path.stem)
-    for item in items:
-        if isinstance(item, LoadProblem):
-            report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
-            broken.add(item.path.stem)
+    for problem in [*stray, *(i for i in items if isinstance(i, LoadProblem))]:
+        report.add(Issue.at(problem.path, problem.line, problem.code, problem.message,
+                            layer="yaml"))
+        ds.broken.update(_ids_in(problem.path))
     for item in progress(records, "checking records"):
         report.records += 1
-        rid = item.data.get("id")
-        id_line = item.data.key_lines.get("id", 1)
-        if isinstance(rid, str):
-            if rid != item.path.stem:
-                broken.add(item.path.stem)
-                report.add(Issue.at(item.path, id_line, "id-mismatch",
-                                    f"id {rid!r} differs from the file name {item.path.name!r}",
-                                    layer="references"))
-            if rid in owner:
-                report.add(Issue.at(item.path, id_line, "duplicate-id",
-                                    f"id {rid!r} is already used by {display_path(owner[rid])}",
-                                    layer="references"))
-                continue
-            owner[rid] = item.path
-        done = item.prepared
-        if isinstance(done, list):  # the schema check's problems
-            report.extend(done)
-            if isinstance(rid, str):
-                broken.add(rid)
-        elif isinstance(done, Source):
-            ds.sources[done.id] = done
-        else:
-            ds.entities[done.id] = done
-    report.extend(reference_check(ds, broken - set(ds.entities) - set(ds.sources), voc))
+        _admit(item, ds, owner, report)
+    ds.broken -= set(ds.entities) | set(ds.sources)
+    report.extend(reference_check(ds, voc))
     named = ds.metadata.get("subject")
-    if isinstance(named, str) and named not in ds.entities and named not in broken:
+    if isinstance(named, str) and named not in ds.entities and named not in ds.broken:
         line = ds.metadata.key_lines.get("subject") if isinstance(ds.metadata, LineDict) else 0
         report.add(Issue.at(meta_path, line, "unknown-id",
                             f"subject: {named!r} is not an entity in this dataset",
@@ -134,12 +118,60 @@ def author_list(voc: Vocabulary) -> AuthorList | None:
     return AuthorList(item.key, name.key, ordinal, voc.qualifier_for(item, "name"))
 
 
-def _load_metadata(path: Path, shapes_dir: Path, report: Report) -> LineDict | None:
+def _folder_names(voc: Vocabulary, wording: Wording) -> dict[str, str]:
+    """Each record folder, and the names and labels of its records' types, -> the folder."""
+    names = {kind: kind for kind in voc.kinds()}
+    for spelling, type_name in wording.type_names.items():
+        names.setdefault(spelling, wording.type_kinds[type_name])
+    return names
+
+
+def _ids_in(path: Path) -> set[str]:
+    """The ids a file that could not be read would have had (its name), or those of the
+    YAML files of a folder that is not read."""
+    if path.is_dir():
+        return {p.stem for p in path.iterdir() if p.suffix in (".yaml", ".yml")}
+    return {path.stem}
+
+
+def _admit(item: RawRecord, ds: Dataset, owner: dict[str, Path], report: Report) -> None:
+    """One record that was read: its schema problems, its id, and the record into `ds`."""
+    rid = item.data.get("id")
+    done = item.prepared
+    if isinstance(done, list):  # the schema check's problems
+        report.extend(done)
+        ds.broken.add(item.path.stem)
+        if isinstance(rid, str):
+            ds.broken.add(rid)
+    if not isinstance(rid, str):  # no id at all: the schema check said so
+        return
+    id_line = item.data.key_lines.get("id", 1)
+    if rid != item.path.stem:
+        ds.broken.add(item.path.stem)
+        # a malformed id was reported by the schema check: once is enough
+        if not (isinstance(done, list) and any(i.line == id_line for i in done)):
+            report.add(Issue.at(item.path, id_line, "id-mismatch",
+                                f"id {rid!r} differs from the file name {item.path.name!r}",
+                                layer="references"))
+    if rid in owner:
+        report.add(Issue.at(item.path, id_line, "duplicate-id",
+                            f"id {rid!r} is already used by {display_path(owner[rid])}",
+                            layer="references"))
+        return
+    owner[rid] = item.path
+    if isinstance(done, Source):
+        ds.sources[done.id] = done
+    elif isinstance(done, Entity):
+        ds.entities[done.id] = done
+
+
+def _load_metadata(path: Path, shapes_dir: Path, wording: Wording,
+                   report: Report) -> LineDict | None:
     item = load_file(path, "dataset")
     if isinstance(item, LoadProblem):
         report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
         return None
-    problems = schema_check(item, shapes_dir)
+    problems = schema_check(item, shapes_dir, wording)
     report.extend(problems)
     return None if problems else item.data
 
@@ -151,7 +183,8 @@ def describe(data: Path | str | None = None) -> tuple[str, str | None]:
     report = Report()
     meta: LineDict | None = None
     if (root / "dataset.yaml").is_file():
-        meta = _load_metadata(root / "dataset.yaml", resource_dir("shapes"), report)
+        meta = _load_metadata(root / "dataset.yaml", resource_dir("shapes"),
+                              Wording.of(Vocabulary.load()), report)
         if not report.conforms():
             raise Invalid(report)
     base = str(meta.get("base", DEFAULT_BASE)) if meta else DEFAULT_BASE
@@ -182,10 +215,11 @@ def check_records(root: Path, voc: Vocabulary) -> Checked:
 
 def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
     """Layer 4 into `checked.report` (a place an earlier layer reported is not reported
-    again)."""
+    again, nor one that points at a record that failed)."""
     assert checked.graph is not None
     report = checked.report
     already = {(i.path, i.line) for i in report.issues}
+    already |= resting_on_broken(checked.dataset, voc)
     for issue in shacl_check(checked.graph, voc, engine):
         if (issue.path, issue.line) not in already:
             report.add(issue)

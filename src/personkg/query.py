@@ -16,11 +16,25 @@ import pyoxigraph as ox
 
 from .errors import DataError, RunError
 from .export.turtle import Compactor
-from .namespaces import DEFAULT_BASE, PREFIXES, XSD, prefixes
+from .namespaces import (
+    DEFAULT_BASE,
+    PKG,
+    PKGD,
+    PKGP,
+    PKGPQ,
+    PKGPR,
+    PKGPS,
+    PREFIXES,
+    XSD,
+    prefixes,
+)
 from .resources import resource_dir
+from .suggest import did_you_mean
+from .vocab import Property, Vocabulary
 
-__all__ = ["NamedQuery", "named_queries", "run_query", "render", "bind_params",
-           "with_prefixes", "RESULT_FORMATS"]
+__all__ = ["NamedQuery", "named_queries", "named_query", "check_params", "unknown_terms",
+           "run_query", "render", "bind_params", "with_prefixes", "subject_parameters",
+           "SUBJECT", "RESULT_FORMATS"]
 
 #: table/csv/tsv/json for SELECT and ASK (json = SPARQL 1.1 JSON results); CONSTRUCT and
 #: DESCRIBE give Turtle, or JSON-LD with --format jsonld (or json).
@@ -40,9 +54,9 @@ class NamedQuery:
         return self.path.read_text(encoding="utf-8")
 
     @property
-    def parameter_names(self) -> list[str]:
-        """The names its `# parameters:` header declares (`?person` -> `person`)."""
-        return re.findall(r"\?(\w+)", self.parameters)
+    def parameter_names(self) -> tuple[str, ...]:
+        """The variables its `# parameters:` header declares (`?person` -> `person`)."""
+        return tuple(dict.fromkeys(re.findall(r"\?(\w+)", self.parameters)))
 
 
 def _header(text: str, field: str) -> str:
@@ -70,6 +84,73 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
         out[path.stem] = NamedQuery(path.stem, _header(text, "title") or path.stem,
                                     _header(text, "answers"), path,
                                     _header(text, "parameters"))
+    return out
+
+
+def named_query(name: str, library: dict[str, NamedQuery] | None = None) -> NamedQuery:
+    """The named query `name`; a RunError naming the closest ones when there is none."""
+    library = named_queries() if library is None else library
+    if name not in library:
+        raise RunError(f"no named query {name!r}{did_you_mean(name, list(library))} "
+                       f"(known: {', '.join(library)})", option="name")
+    return library[name]
+
+
+def check_params(query: NamedQuery, names: list[str] | dict[str, str]) -> None:
+    """A RunError for a parameter name the named query does not declare."""
+    declared = query.parameter_names
+    for name in names:
+        if name not in declared:
+            have = (f"its parameters: {', '.join(declared)}" if declared
+                    else "it has no parameters")
+            raise RunError(f"the named query {query.name} has no parameter {name!r}"
+                           f"{did_you_mean(name, declared)} ({have})", option="param")
+
+
+# A string, an IRI or a comment (skipped), or a prefixed name of one of the project's
+# namespaces (group 1: the prefix, group 2: the local name).
+_TERMS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*"
+                    r"|(?<![\w?$:])(pkg|pkgd|pkgp|pkgps|pkgpq|pkgpr):([A-Za-z0-9_][\w-]*)")
+_OWN_PREFIX = re.compile(r"PREFIX\s+(\w*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _terms_of(voc: Vocabulary) -> dict[str, tuple[str, dict[str, str]]]:
+    """For each project namespace: what its terms are, and `{spelling: term}` (the names,
+    and the YAML keys of properties, for the suggestion)."""
+    def by_key(props: list[Property]) -> dict[str, str]:
+        return {**{p.key: p.name for p in props}, **{p.name: p.name for p in props}}
+
+    claims = by_key(list(voc.claims.values()))
+    ontology = {str(t)[len(PKG):] for triple in voc.graph for t in triple
+                if str(t).startswith(PKG)}
+    return {PKGD: ("a property", claims), PKGP: ("a property", claims),
+            PKGPS: ("a property", claims),
+            PKGPQ: ("a qualifier", by_key(list(voc.qualifiers.values()))),
+            PKGPR: ("a reference property", by_key(list(voc.references.values()))),
+            PKG: ("a term of the personkg ontology", {t: t for t in ontology if t})}
+
+
+def unknown_terms(query: str, voc: Vocabulary | None = None) -> list[str]:
+    """A warning for each prefixed name in the project's namespaces (`pkgd:emploer`) that
+    the vocabulary does not have, with the closest one that it has: such a query runs, but
+    finds nothing there."""
+    found = [m for m in _TERMS.finditer(query) if m.group(1)]
+    if not found:
+        return []
+    iris = {**PREFIXES, **dict(_OWN_PREFIX.findall(query))}
+    voc = voc or Vocabulary.load()
+    terms = voc.memo.get("query-terms")
+    if terms is None:
+        terms = voc.memo["query-terms"] = _terms_of(voc)
+    out: list[str] = []
+    for m in found:
+        prefix, name = m.group(1), m.group(2)
+        what, known = terms.get(iris.get(prefix, ""), ("", {}))
+        warning = (f"{prefix}:{name} is not {what}"
+                   f"{did_you_mean(name, known, quote=prefix + ':{}')}")
+        if what and name not in known.values() and warning not in out:
+            out.append(warning)
     return out
 
 

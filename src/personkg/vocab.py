@@ -43,6 +43,7 @@ class EntityClass:
     wikidata_class: str | None
     parent: str | None  # local name of the direct superclass
     scholarly: bool = False  # Wikidata keeps such works in its scholarly graph
+    alt_labels: tuple[str, ...] = ()  # other names for it (skos:altLabel), for suggestions
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Property:
     wikidata_datatype: str | None = None
     qualifiers: tuple[str, ...] = ()  # qualifier keys
     pattern: str | None = None
+    pattern_description: str | None = None  # the pattern in words, for messages
     same_as: str | None = None  # URL template for sameAs links, "{}" is the value
     reconcile_order: int | None = None  # an identifier naming one thing: reconcile's order
     profile_order: int | None = None  # its place on a ProfilePage (with schema_org)
@@ -280,6 +282,7 @@ def _read_classes(r: _Reader, voc: Vocabulary) -> None:
             comment=r.text(c, ns.RDFS.comment) or "", kind=r.text(c, PKG.recordKind),
             schema_org=r.text(c, PKG.schemaOrg), wikidata_class=r.text(c, PKG.wikidataClass),
             parent=r.local(c, ns.RDFS.subClassOf), scholarly=r.flag(c, PKG.scholarly),
+            alt_labels=tuple(sorted(str(v) for v in r.objects(c, ns.SKOS.altLabel))),
         )
 
 
@@ -308,7 +311,9 @@ def _read_properties(r: _Reader, voc: Vocabulary) -> None:
                 (r.text(q, PKG.key) or _local(q) for q in r.objects(s, PKG.qualifier)),
                 key=lambda k: _or_last(qualifier_order.get(k)),
             )),
-            pattern=r.text(s, PKG.pattern), same_as=r.text(s, PKG.sameAsPattern),
+            pattern=r.text(s, PKG.pattern),
+            pattern_description=r.text(s, PKG.patternDescription),
+            same_as=r.text(s, PKG.sameAsPattern),
             reconcile_order=r.number(s, PKG.reconcileOrder),
             profile_order=r.number(s, PKG.profileOrder),
             schema_org_role=r.text(s, PKG.schemaOrgRole),

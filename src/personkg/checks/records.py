@@ -1,5 +1,6 @@
-"""Layer 2: each record against the JSON Schema of its kind, reported at its lines; and the
-model of a record that passed (`prepare`, run by the process that read the record).
+"""Layer 2: each record against the JSON Schema of its kind, reported at its lines (the words
+are `messages.py`'s); and the model of a record that passed (`prepare`, run by the process
+that read the record).
 
 Two validators read the same schema files: jsonschema-rs (compiled, fast) decides
 whether a record is valid, and only for an invalid record does the jsonschema
@@ -18,11 +19,12 @@ import jsonschema_rs
 
 from ..compile import content_hash
 from ..errors import RunError
-from ..load import LineDict, RawRecord, line_of
+from ..load import LineDict, RawRecord
 from ..model import AuthorList, entity_from_raw, parse_date, source_from_raw
+from .messages import Wording, schema_issues
 from .report import Issue
 
-__all__ = ["schema_check", "prepare"]
+__all__ = ["schema_check", "prepare", "Wording"]
 
 
 @cache
@@ -55,88 +57,12 @@ def _validator(shapes_dir: str, kind: str) -> Any:
     return cls(schema, format_checker=checker)
 
 
-def _dotted(path: Any) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out or "record"
-
-
-def _schema_issue(rec: RawRecord, err: Any) -> Issue:
-    """One jsonschema ValidationError as an issue at its line."""
-    from jsonschema.exceptions import best_match
-
-    if err.context:  # anyOf/oneOf: the most relevant branch says more
-        err = best_match(err.context)
-    where = list(err.absolute_path)
-    inst = err.instance
-    v = err.validator
-    line = line_of(rec.data, where)
-    at = _dotted(where)
-    if v == "additionalProperties" and isinstance(inst, LineDict):
-        allowed = set(err.schema.get("properties", {}))
-        extra = sorted((k for k in inst if k not in allowed), key=str)
-        key = extra[0] if extra else "?"
-        line = inst.key_lines.get(key, line)
-        hint = ", ".join(sorted(allowed))
-        return Issue.at(rec.path, line, "unknown-key",
-                        f"{at}: unknown key {key!r} (allowed here: {hint})", layer="schema")
-    if v == "required":
-        missing = [k for k in err.validator_value if k not in inst]
-        name = missing[0] if missing else "?"
-        if name == "sources":
-            return Issue.at(rec.path, line, "claim-without-source",
-                            f"{at}: the claim has no sources; every claim needs at least one",
-                            layer="schema")
-        if name == "reason":
-            return Issue.at(rec.path, line, "deprecated-without-reason",
-                            f"{at}: a deprecated claim must say why (reason: ...)", layer="schema")
-        return Issue.at(rec.path, line, "missing-key", f"{at}: missing required key {name!r}",
-                        layer="schema")
-    if v == "minItems" and where and where[-1] == "sources":
-        return Issue.at(rec.path, line, "claim-without-source",
-                        f"{at}: empty sources; every claim needs at least one", layer="schema")
-    if v in ("format", "pattern", "minimum", "maximum") and err.schema.get(
-            "format") == "personkg-date":
-        return Issue.at(rec.path, line, "bad-date",
-                        f"{at}: {inst!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD "
-                        "(a real calendar date)", layer="schema")
-    if v == "type":
-        want = err.validator_value
-        want = " or ".join(want) if isinstance(want, list) else want
-        return Issue.at(rec.path, line, "wrong-type",
-                        f"{at}: expected {want}, got {_json_type(inst)} {_plain(inst)!r}",
-                        layer="schema")
-    if v == "enum":
-        return Issue.at(rec.path, line, "bad-value",
-                        f"{at}: {inst!r} is not one of {', '.join(map(str, err.validator_value))}",
-                        layer="schema")
-    return Issue.at(rec.path, line, "bad-value", f"{at}: {err.message}", layer="schema")
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, bool):
-        return "boolean"
-    return {int: "integer", float: "number", str: "string"}.get(type(value), "null")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
+def schema_check(rec: RawRecord, shapes_dir: Path, wording: Wording) -> list[Issue]:
+    """The record's problems against the JSON Schema of its kind, said with `wording`."""
     if _fast_validator(str(shapes_dir), rec.kind).is_valid(rec.data):
         return []
     validator = _validator(str(shapes_dir), rec.kind)
-    issues = [_schema_issue(rec, e) for e in validator.iter_errors(rec.data)]
+    issues = [i for e in validator.iter_errors(rec.data) for i in schema_issues(rec, e, wording)]
     # one issue per place: the first is the most specific
     seen: set[tuple[str, int]] = set()
     out = []
@@ -148,12 +74,12 @@ def schema_check(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
 
 
 def prepare(shapes_dir: Path, value_kinds: dict[str, str], qualifier_kinds: dict[str, str],
-            authors: AuthorList | None, rec: RawRecord) -> None:
+            authors: AuthorList | None, wording: Wording, rec: RawRecord) -> None:
     """Layer 2 and the model of one record, done by the process that read it (see
     `load_dir`): `rec.prepared` is the list of schema problems, or the Source or Entity
     (its claims' content hashes worked out). A valid record then keeps only its id: the
     rest is in the model, and is not copied between processes twice."""
-    problems = schema_check(rec, shapes_dir)
+    problems = schema_check(rec, shapes_dir, wording)
     if problems:
         rec.prepared = problems
         return

@@ -30,6 +30,8 @@ CODES: dict[str, Code] = {
     "yaml-syntax": Code((1,), "the file is not valid YAML (a duplicate key too)"),
     "not-utf8": Code((1,), "the file is not UTF-8 text"),
     "not-a-record": Code((1,), "the file does not hold one mapping"),
+    "unknown-folder": Code((1,), "a folder of YAML files that is not a record folder (its "
+                                 "files are not read)"),
     "unknown-key": Code((2,), "a key the record's schema does not allow"),
     "missing-key": Code((2,), "a required key is missing"),
     "wrong-type": Code((2,), "a value of the wrong type (text for a number, a list for text)"),
@@ -126,21 +128,28 @@ class Report:
         """`[(code, file name, line), ...]`: short and stable, for tests."""
         return [(i.code, Path(i.path).name, i.line) for i in self.sorted()]
 
-    def summary(self) -> str:
+    def summary(self, strict: bool = False) -> str:
+        """One line: whether the data conforms, and the counts. With `strict`, warnings
+        fail too, and a run that fails only because of them says so."""
         e, w = len(self.errors), len(self.warnings)
-        state = "conforms" if not e else "does not conform"
+        if self.conforms(strict):
+            state = "conforms"
+        elif e:
+            state = "does not conform"
+        else:
+            state = "does not conform because of warnings (strict)"
         return (f"{state}: {self.records} records, {self.triples} triples, "
                 f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}")
 
 
 def render_text(report: Report, strict: bool = False) -> str:
     lines = [f"{i.where()}: {i.severity} {i.code}: {i.message}" for i in report.sorted()]
-    return "\n".join([*lines, report.summary()]) + "\n"
+    return "\n".join([*lines, report.summary(strict)]) + "\n"
 
 
 def render_json(report: Report, strict: bool = False) -> str:
     return json.dumps({
-        "conforms": report.conforms(strict),
+        "conforms": report.conforms(strict), "strict": strict,
         "records": report.records, "triples": report.triples,
         "errors": len(report.errors), "warnings": len(report.warnings),
         "issues": [{k: v for k, v in asdict(i).items()} for i in report.sorted()],
@@ -160,7 +169,7 @@ def render_github(report: Report, strict: bool = False) -> str:
         if i.line:
             props += f",line={i.line}"
         out.append(f"::{level} {props},title={_gh_escape(i.code, True)}::{_gh_escape(i.message)}")
-    out.append(report.summary())
+    out.append(report.summary(strict))
     return "\n".join(out) + "\n"
 
 
