@@ -4,23 +4,18 @@ library function and renders its result; `main()` maps errors to exit codes
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
-from click.shell_completion import CompletionItem
 
-from . import pipeline, scaffold
-from .checks.report import RENDERERS
-from .errors import DataError, PersonkgError, RunError
-from .export import FORMATS
-from .model import Dataset
-from .namespaces import DEFAULT_GRAPH, PREFIXES, WDQS, WDQS_SCHOLARLY
-from .output import write_file
-from .query import (
+from .. import pipeline, scaffold
+from ..checks.report import RENDERERS
+from ..errors import DataError, PersonkgError, RunError
+from ..export import FORMATS
+from ..namespaces import DEFAULT_GRAPH, PREFIXES, WDQS, WDQS_SCHOLARLY
+from ..output import write_file
+from ..query import (
     RESULT_FORMATS,
     bind_params,
     check_params,
@@ -32,70 +27,11 @@ from .query import (
     unknown_terms,
     with_prefixes,
 )
-from .remote import Endpoint
-from .resources import __version__, data_folder, is_embedded
-from .vocab import Vocabulary
+from ..resources import __version__
+from ..vocab import Vocabulary
+from . import options
 
 __all__ = ["cli", "main"]
-
-
-def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--data", "data_dir", type=click.Path(path_type=Path), default=None,
-        help="Dataset folder, or a folder holding it as data/ (default: ./data when there "
-             "is one, else the embedded example).",
-    )(f)
-
-
-def _data(data_dir: Path | None) -> Path:
-    """`--data` (or its `data/`), else `./data`, else the embedded example dataset, which is
-    then named on standard error: a run never reads another dataset than the user's without
-    saying so."""
-    found = data_folder(data_dir)
-    if data_dir is None and is_embedded(found):
-        click.echo("personkg: no ./data here: using the embedded example dataset "
-                   "(give --data DIR for yours)", err=True)
-    return found
-
-
-def _compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
-    """The checked and compiled dataset; `Invalid` (exit 1, nothing written) when it does
-    not conform."""
-    return pipeline.compiled(_data(data_dir), shacl=shacl)
-
-
-# ------------------------------------------------------------ shell completion
-# Each gets the values parsed so far (ctx.params) and the word being typed; none may fail.
-
-def _complete_entities(ctx: click.Context, param: click.Parameter,
-                       incomplete: str) -> list[CompletionItem]:
-    """Entity ids of the dataset named by --data (or the default one), from file names."""
-    try:
-        folder = data_folder(ctx.params.get("data_dir"))
-        kinds = [k for k in Vocabulary.load().kinds() if k != "sources"]
-        ids = scaffold.record_ids(folder, kinds)
-    except (OSError, PersonkgError):
-        return []
-    return [CompletionItem(i) for i in sorted(ids) if i.startswith(incomplete)]
-
-
-def _complete_query_names(ctx: click.Context, param: click.Parameter,
-                          incomplete: str) -> list[CompletionItem]:
-    return [CompletionItem(name, help=q.title) for name, q in named_queries().items()
-            if name.startswith(incomplete)]
-
-
-def _complete_params(ctx: click.Context, param: click.Parameter,
-                     incomplete: str) -> list[CompletionItem]:
-    """NAME= for each parameter of the query given by --name."""
-    q = named_queries().get(ctx.params.get("query_name") or "")
-    names = [f"{n}=" for n in q.parameter_names] if q else []
-    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
-
-
-def _complete_kinds(ctx: click.Context, param: click.Parameter,
-                    incomplete: str) -> list[CompletionItem]:
-    return [CompletionItem(k) for k in Vocabulary.load().kinds() if k.startswith(incomplete)]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,7 +42,7 @@ def cli() -> None:
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="text",
               show_default=True, help="Report format: text, json, or GitHub annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail validation too.")
@@ -118,7 +54,7 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str) -> None
 
     Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE.
     Exit 0 when it conforms, 1 when it does not, 2 when the check could not run."""
-    result = pipeline.check_dataset(_data(data_dir), engine=engine)
+    result = pipeline.check_dataset(options.data(data_dir), engine=engine)
     click.echo(RENDERERS[fmt](result.report, strict), nl=False)
     if not result.report.conforms(strict):
         sys.exit(1)
@@ -128,12 +64,12 @@ QS_FORMATS = ("quickstatements", "qs-csv")
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               required=True,
               help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
                    "schemaorg = a schema.org ProfilePage for one person).")
-@click.option("--entity", "entity_id", metavar="ID", shell_complete=_complete_entities,
+@click.option("--entity", "entity_id", metavar="ID", shell_complete=options.complete_entities,
               help="schemaorg: the person [default: the one with the most statements].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
@@ -153,20 +89,20 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     if create_missing and fmt == "qs-csv":
         raise RunError("--create-missing needs --format quickstatements: in the CSV form "
                        "every row with an empty qid creates a new item")
-    c = _compiled(data_dir, shacl=False)
+    c = options.compiled(data_dir, shacl=False)
     c.entity, c.create_missing = entity_id, create_missing
     if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
                                              or c.dataset.entities[entity_id].type != "Person"):
         raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
     if fmt in QS_FORMATS:
-        from .export.quickstatements import quickstatements
+        from ..export.quickstatements import quickstatements
 
         qs = quickstatements(c.dataset, c.voc, create_missing=create_missing)
         if against_url:
-            from .wikidata.diff import against, fetch_existing
+            from ..wikidata.diff import against, fetch_existing
 
             qids = sorted({e.wikidata for e in c.dataset.entities.values() if e.wikidata})
-            existing = fetch_existing(_endpoint(against_url, timeout, 3, None), qids)
+            existing = fetch_existing(options.endpoint(against_url, timeout, 3, None), qids)
             qs, diff = against(qs, existing, c.voc)
             sys.stderr.write(f"against {against_url}: {diff.present} statements already there, "
                              f"{diff.references_only} get only a reference, "
@@ -184,14 +120,14 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Folder to write; replaced only once complete.")
 def build(data_dir: Path | None, out_dir: Path) -> None:
     """Validate, then write every export and the validation report into one folder:
     the graph as Turtle, N-Triples and JSON-LD, QuickStatements (V1 and CSV), the
     schema.org ProfilePage of the main person, and validation.json."""
-    built = pipeline.build(_data(data_dir), out_dir)
+    built = pipeline.build(options.data(data_dir), out_dir)
     qs = built.compiled.memo.get("quickstatements")
     if qs is not None:
         sys.stderr.write(qs.summary())
@@ -199,56 +135,22 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
     click.echo(f"wrote {', '.join(built.files)} to {out_dir}")
 
 
-def _params(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for v in values:
-        name, sep, value = v.partition("=")
-        if not sep or not name:
-            raise RunError(f"--param {v!r}: expected NAME=VALUE")
-        out[name.lstrip("?")] = value
-    return out
-
-
-def _endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
-    if timeout <= 0:
-        raise RunError("--timeout must be a positive number of seconds")
-    if retries < 0:
-        raise RunError("--retries must be 0 or more")
-    return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
-
-
-network_options = [
-    click.option("--timeout", type=float, default=30.0, show_default=True,
-                 help="Seconds to wait for the server."),
-    click.option("--retries", type=int, default=3, show_default=True,
-                 help="Retries when the server answers 429 or 503 (Retry-After is honoured)."),
-    click.option("--auth-env", metavar="VAR",
-                 help="Name of an environment variable holding user:password for basic auth."),
-]
-
-
-def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(network_options):
-        f = option(f)
-    return f
-
-
 @cli.command()
 @click.argument("sparql", required=False)
-@data_option
+@options.data_option
 @click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read the query from a .rq file.")
-@click.option("--name", "query_name", metavar="NAME", shell_complete=_complete_query_names,
+@click.option("--name", "query_name", metavar="NAME", shell_complete=options.complete_query_names,
               help="Run a named query from the library (see --list).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              shell_complete=_complete_params,
+              shell_complete=options.complete_params,
               help="Bind ?NAME (repeatable): an id, IRI, date, number or text.")
 @click.option("--endpoint", metavar="URL",
               help="Ask this SPARQL endpoint instead of the embedded dataset.")
 @click.option("--graph", "graphs", multiple=True, metavar="IRI",
               help="With --endpoint: query this named graph as the default graph.")
-@with_network_options
+@options.with_network_options
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True,
               help="SELECT/ASK: table, csv, tsv, json. CONSTRUCT/DESCRIBE: turtle or jsonld.")
@@ -271,7 +173,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise RunError("give exactly one of: a SPARQL string, --file F.rq, --name NAME")
-    bindings = _params(params)
+    bindings = options.params(params)
     if query_name:
         named = named_query(query_name, library)
         check_params(named, bindings)
@@ -286,11 +188,11 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     if graphs and not endpoint:
         raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
     bound = bindings
-    c = None if endpoint else _compiled(data_dir, shacl=False)
+    c = None if endpoint else options.compiled(data_dir, shacl=False)
     if c is not None:
         base, subject = c.dataset.base, c.dataset.subject
     else:
-        base, subject = pipeline.describe(_data(data_dir))
+        base, subject = pipeline.describe(options.data(data_dir))
     for name in subject_parameters(text):
         if name not in bound and subject:
             bound[name] = subject
@@ -298,33 +200,22 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     for warning in unknown_terms(text, c.voc if c is not None else None):
         click.echo(f"personkg: warning: {warning}", err=True)
     if c is not None:
-        _warn_unknown_ids(bound, c.dataset)
+        options.warn_unknown_ids(bound, c.dataset)
         click.echo(run_query(c.graph.store(), text, fmt, origin, base), nl=False)
         return
-    remote = _endpoint(str(endpoint), timeout, retries, auth_env)
+    remote = options.endpoint(str(endpoint), timeout, retries, auth_env)
     result = remote.query(with_prefixes(text, base), graphs, origin, prefix_lines=len(PREFIXES))
     click.echo(render(result, fmt, base), nl=False)
 
 
-def _warn_unknown_ids(params: dict[str, str], ds: Dataset) -> None:
-    """A parameter that looks like an id but names nothing in the dataset matches nothing:
-    say so (the query still runs)."""
-    for name, value in params.items():
-        plain = value.removeprefix("id:")
-        if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", plain) and not plain.isdigit() \
-                and plain not in ds.entities and plain not in ds.sources:
-            click.echo(f"personkg: warning: {name}={value}: no entity or source with that id "
-                       "in the dataset", err=True)
-
-
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph", "graph", default=None, metavar="IRI",
               help=f"Named graph to replace [default: {DEFAULT_GRAPH}].")
 @click.option("--default-graph", is_flag=True, help="Replace the default graph instead.")
-@with_network_options
+@options.with_network_options
 def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_graph: bool,
             timeout: float, retries: int, auth_env: str | None) -> None:
     """Validate, then load the compiled graph into a triple store with the SPARQL 1.1 Graph
@@ -332,8 +223,8 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
     if graph and default_graph:
         raise RunError("give --graph IRI or --default-graph, not both")
     target = None if default_graph else (graph or DEFAULT_GRAPH)
-    remote = _endpoint(endpoint, timeout, retries, auth_env)
-    c = _compiled(data_dir, shacl=True)
+    remote = options.endpoint(endpoint, timeout, retries, auth_env)
+    c = options.compiled(data_dir, shacl=True)
     status = remote.put_graph(c.graph.ntriples(), target)
     click.echo(f"published {len(c.graph.lines)} triples to "
                f"{'the default graph' if target is None else '<' + target + '>'} at {endpoint} "
@@ -341,7 +232,7 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write; replaced only once complete.")
 @click.option("--site-url", default=None,
@@ -352,14 +243,14 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline for
     people), .ttl and .jsonld beside each page, an index, the full dump, dataset metadata
     and a sitemap."""
-    from .site import build_site
+    from ..site import build_site
 
-    pages = build_site(_compiled(data_dir, shacl=True), out_dir, site_url)
+    pages = build_site(options.compiled(data_dir, shacl=True), out_dir, site_url)
     click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--endpoint", metavar="URL", default=None,
               help=f"Wikidata SPARQL endpoint [default: {WDQS}].")
 @click.option("--scholarly-endpoint", metavar="URL", default=None,
@@ -380,12 +271,12 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
               retries: int) -> None:
     """Find the Wikidata items of entities without a QID: by arXiv id, DOI, ORCID, X username
     and website first, then by exact label and class (a candidate only)."""
-    from .wikidata.reconcile import default_cache_dir, write_qids
-    from .wikidata.reconcile import reconcile as run_reconcile
+    from ..wikidata.reconcile import default_cache_dir, write_qids
+    from ..wikidata.reconcile import reconcile as run_reconcile
 
-    main_ep = _endpoint(endpoint or WDQS, timeout, retries, None)
-    scholarly_ep = _endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, retries, None)
-    c = _compiled(data_dir, shacl=False)
+    main_ep = options.endpoint(endpoint or WDQS, timeout, retries, None)
+    scholarly_ep = options.endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, retries, None)
+    c = options.compiled(data_dir, shacl=False)
     cache = None if no_cache else (cache_dir or default_cache_dir())
     rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
@@ -395,7 +286,7 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
 
 
 @cli.command()
-@data_option
+@options.data_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -403,9 +294,9 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
 def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
     """Summarize the dataset: records and statements by kind, how well they are sourced,
     deprecated claims, conflicts, weakly sourced facts and the status of every quotation."""
-    from .stats import REPORT_FORMATS, collect
+    from ..stats import REPORT_FORMATS, collect
 
-    c = _compiled(data_dir, shacl=False)
+    c = options.compiled(data_dir, shacl=False)
     text = REPORT_FORMATS[fmt](collect(c.graph.store(), c.voc, c.dataset.base))
     if output is None:
         click.echo(text, nl=False)
@@ -420,7 +311,7 @@ def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
               help="The personkg source tree: ontology/personkg.ttl is read, shapes/ written.")
 def generate(check_only: bool, root: Path) -> None:
     """Regenerate shapes/*.schema.json and shapes/properties.shacl.ttl from the ontology."""
-    from .generate import generated_files, write_generated
+    from ..generate import generated_files, write_generated
 
     ontology = root / "ontology" / "personkg.ttl"
     if not ontology.is_file():
@@ -467,9 +358,9 @@ def init(folder: Path, title: str | None, base: str | None, person_name: str,
 
 
 @cli.command()
-@click.argument("kind", shell_complete=_complete_kinds)
+@click.argument("kind", shell_complete=options.complete_kinds)
 @click.argument("record_id", metavar="ID")
-@data_option
+@options.data_option
 @click.option("--type", "type_name", metavar="TYPE",
               help="The record's type [default: the kind's own: Organization, CreativeWork...].")
 def new(kind: str, record_id: str, data_dir: Path | None, type_name: str | None) -> None:

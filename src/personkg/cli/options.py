@@ -1,0 +1,129 @@
+"""The options and helpers the commands share: `--data` and where it points, the network
+options and the endpoint they make, `--param` values, and shell completion of query names,
+parameters, entity ids and record kinds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+from .. import pipeline, scaffold
+from ..errors import PersonkgError, RunError
+from ..model import Dataset
+from ..query import named_queries
+from ..remote import Endpoint
+from ..resources import data_folder, is_embedded
+from ..vocab import Vocabulary
+
+__all__ = ["data_option", "with_network_options", "data", "compiled", "params", "endpoint",
+           "warn_unknown_ids", "complete_entities", "complete_query_names", "complete_params",
+           "complete_kinds"]
+
+
+def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--data", "data_dir", type=click.Path(path_type=Path), default=None,
+        help="Dataset folder, or a folder holding it as data/ (default: ./data when there "
+             "is one, else the embedded example).",
+    )(f)
+
+
+def data(data_dir: Path | None) -> Path:
+    """`--data` (or its `data/`), else `./data`, else the embedded example dataset, which is
+    then named on standard error: a run never reads another dataset than the user's without
+    saying so."""
+    found = data_folder(data_dir)
+    if data_dir is None and is_embedded(found):
+        click.echo("personkg: no ./data here: using the embedded example dataset "
+                   "(give --data DIR for yours)", err=True)
+    return found
+
+
+def compiled(data_dir: Path | None, shacl: bool) -> pipeline.Compiled:
+    """The checked and compiled dataset; `Invalid` (exit 1, nothing written) when it does
+    not conform."""
+    return pipeline.compiled(data(data_dir), shacl=shacl)
+
+
+# ------------------------------------------------------------ shell completion
+# Each gets the values parsed so far (ctx.params) and the word being typed; none may fail.
+
+def complete_entities(ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+    """Entity ids of the dataset named by --data (or the default one), from file names."""
+    try:
+        folder = data_folder(ctx.params.get("data_dir"))
+        kinds = [k for k in Vocabulary.load().kinds() if k != "sources"]
+        ids = scaffold.record_ids(folder, kinds)
+    except (OSError, PersonkgError):
+        return []
+    return [CompletionItem(i) for i in sorted(ids) if i.startswith(incomplete)]
+
+
+def complete_query_names(ctx: click.Context, param: click.Parameter,
+                          incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(name, help=q.title) for name, q in named_queries().items()
+            if name.startswith(incomplete)]
+
+
+def complete_params(ctx: click.Context, param: click.Parameter,
+                     incomplete: str) -> list[CompletionItem]:
+    """NAME= for each parameter of the query given by --name."""
+    q = named_queries().get(ctx.params.get("query_name") or "")
+    names = [f"{n}=" for n in q.parameter_names] if q else []
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)]
+
+
+def complete_kinds(ctx: click.Context, param: click.Parameter,
+                    incomplete: str) -> list[CompletionItem]:
+    return [CompletionItem(k) for k in Vocabulary.load().kinds() if k.startswith(incomplete)]
+
+
+def params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, sep, value = v.partition("=")
+        if not sep or not name:
+            raise RunError(f"--param {v!r}: expected NAME=VALUE")
+        out[name.lstrip("?")] = value
+    return out
+
+
+def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
+    if timeout <= 0:
+        raise RunError("--timeout must be a positive number of seconds")
+    if retries < 0:
+        raise RunError("--retries must be 0 or more")
+    return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
+
+
+network_options = [
+    click.option("--timeout", type=float, default=30.0, show_default=True,
+                 help="Seconds to wait for the server."),
+    click.option("--retries", type=int, default=3, show_default=True,
+                 help="Retries when the server answers 429 or 503 (Retry-After is honoured)."),
+    click.option("--auth-env", metavar="VAR",
+                 help="Name of an environment variable holding user:password for basic auth."),
+]
+
+
+def with_network_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(network_options):
+        f = option(f)
+    return f
+
+
+def warn_unknown_ids(params: dict[str, str], ds: Dataset) -> None:
+    """A parameter that looks like an id but names nothing in the dataset matches nothing:
+    say so (the query still runs)."""
+    for name, value in params.items():
+        plain = value.removeprefix("id:")
+        if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", plain) and not plain.isdigit() \
+                and plain not in ds.entities and plain not in ds.sources:
+            click.echo(f"personkg: warning: {name}={value}: no entity or source with that id "
+                       "in the dataset", err=True)
