@@ -84,6 +84,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     # constructor's bookkeeping for shared and recursive nodes
     direct = False
     merges = True  # False when the text has no merge key (`<<`)
+    tags = True  # False when the text has no `!`, so no value can carry an explicit tag
 
 
 _ANCHOR = re.compile(r"&\S")  # an anchor is & and its name; `R & D` is no anchor
@@ -146,7 +147,8 @@ def _check_expansion(node: yaml.Node) -> None:
 def _refuse_explicit(loader: _Loader, node: yaml.ScalarNode, construct: Any) -> Any:
     """Numbers, booleans and null only as YAML reads them unmarked: an explicit tag that
     makes a value of another type (`!!int "12"`, `!!binary`, `!!set`) is refused."""
-    if node.style or loader.resolve(_Scalar, node.value, (True, False)) != node.tag:
+    if loader.tags and (node.style
+                        or loader.resolve(_Scalar, node.value, (True, False)) != node.tag):
         raise Refused(None, None, f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is "
                       "not allowed: write plain text, numbers, true/false or null",
                       node.start_mark)
@@ -265,6 +267,7 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
         loader = _Loader(text)
         loader.direct = not _ANCHOR.search(text)
         loader.merges = "<<" in text or "merge" in text
+        loader.tags = "!" in text
         try:
             node = loader.get_single_node()
             if node is not None and not loader.direct:
