@@ -42,7 +42,16 @@ READERS = {
     "quickstatements": parse_v1,
     "qs-csv": parse_csv,
     "schemaorg": lambda text: check_page(json.loads(text), Vocabulary.load()) or json.loads(text),
+    "csl-json": lambda text: [i for i in json.loads(text) if i["id"] and i["title"]],
+    "bibtex": lambda text: _bibtex(text).entries,
 }
+
+
+def _bibtex(text: str):
+    import bibtexparser
+    from bibtexparser.bparser import BibTexParser
+
+    return bibtexparser.loads(text, parser=BibTexParser(common_strings=True))
 
 
 def test_every_format_has_a_reader_here():

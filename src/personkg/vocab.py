@@ -72,6 +72,7 @@ class Property:
     schema_org_role: str | None = None  # the schema.org Role class its values are wrapped in
     schema_org_text: bool = False  # schema.org takes the value as text, not as a node
     identifier_name: str | None = None  # the name of the identifier, if not the label
+    citation_field: str | None = None  # its CSL-JSON variable in a work's citation
 
     @property
     def is_item(self) -> bool:
@@ -319,6 +320,7 @@ def _read_properties(r: _Reader, voc: Vocabulary) -> None:
             schema_org_role=r.text(s, PKG.schemaOrgRole),
             schema_org_text=r.flag(s, PKG.schemaOrgText),
             identifier_name=r.text(s, PKG.identifierName),
+            citation_field=r.text(s, PKG.citationField),
         )
         for role in prop.roles:
             tables[role][prop.key] = prop

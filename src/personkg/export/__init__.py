@@ -15,7 +15,7 @@ from typing import Any
 from ..compile import CompiledGraph
 from ..model import Dataset
 from ..vocab import Vocabulary
-from . import jsonld, quickstatements, schemaorg, turtle
+from . import citations, jsonld, quickstatements, schemaorg, turtle
 
 __all__ = ["Compiled", "Format", "FORMATS", "GRAPH_FORMATS"]
 
@@ -63,6 +63,10 @@ def _quickstatements(c: Compiled) -> quickstatements.QSExport:
     return qs
 
 
+def _has_works(c: Compiled) -> bool:
+    return any(e.type in c.voc.scholarly_types() for e in c.dataset.entities.values())
+
+
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("turtle", "Turtle", "dataset.ttl", "text/turtle",
            lambda c: turtle.turtle_chunks(c.graph), "the whole graph as Turtle"),
@@ -82,6 +86,14 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            lambda c: [schemaorg.page_text(c.dataset, c.voc, c.entity)],
            "a schema.org ProfilePage of one person",
            in_build=lambda c: schemaorg.has_person(c.dataset)),
+    Format("csl-json", "CSL-JSON citations", "works.csl.json",
+           "application/vnd.citationstyles.csl+json",
+           lambda c: [citations.to_csl_json(c.dataset, c.voc)],
+           "the scholarly works as CSL-JSON, for reference managers",
+           in_build=lambda c: _has_works(c)),
+    Format("bibtex", "BibTeX", "works.bib", "application/x-bibtex",
+           lambda c: [citations.to_bibtex(c.dataset, c.voc)],
+           "the scholarly works as BibTeX", in_build=lambda c: _has_works(c)),
 )}
 
 #: The formats that serialise the whole graph (the site writes one per entity too).
