@@ -90,7 +90,8 @@ def test_build_writes_every_export(run, tmp_path):
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [
         ".personkg-output", "dataset.jsonld", "dataset.nt", "dataset.ttl",
-        "person.schemaorg.jsonld", "quickstatements.csv", "quickstatements.txt", "validation.json"]
+        "person.schemaorg.jsonld", "quickstatements.csv", "quickstatements.txt", "validation.json",
+        "works.bib", "works.csl.json"]
     assert json.loads((out / "validation.json").read_text())["conforms"] is True
     # each file is what `personkg export` prints for its format
     for name, fmt in [("dataset.ttl", "turtle"), ("quickstatements.txt", "quickstatements"),

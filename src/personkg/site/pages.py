@@ -30,6 +30,7 @@ from ..model import Claim, Dataset, Date, Entity, Text
 from ..namespaces import PKGP, PROV, WIKIDATA_PAGE
 from ..output import write_chunks, write_dir
 from ..vocab import Vocabulary
+from .sections import Context
 from .timeline import timeline_svg
 
 __all__ = ["build_site"]
@@ -40,8 +41,14 @@ h1{margin-bottom:.2rem} .kind{color:#666;margin-top:0} a{color:#0645ad}
 table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #ddd;padding:.35rem;
 text-align:left;vertical-align:top} th{width:14rem;font-weight:600}
 .q{color:#555;font-size:.9em} sup a{text-decoration:none} .deprecated{color:#8a1f11}
-.refs li{margin-bottom:.4rem} .trust{font-size:.8em;color:#555} nav{margin-bottom:1rem}
-svg text{font:12px system-ui,sans-serif}
+.refs li{margin-bottom:.4rem} nav{margin-bottom:1rem}
+svg text{font:12px system-ui,sans-serif} .byline{font-size:1.05em}
+.trust{font-size:.8em;border-radius:.3em;padding:0 .3em;background:#eee}
+.trust-low,.trust-very-low{background:#fde2e1;color:#8a1f11} .trust-high{background:#e3f4e1}
+.flag{font-size:.8em;color:#8a1f11;border:1px solid #e0a9a3;border-radius:.3em;padding:0 .3em}
+.pubs li{margin-bottom:.5rem}
+@media (max-width:600px){th,td{display:block;width:auto}th{border-top:1px solid #ddd}
+td{border-top:0} body{margin:1rem auto}}
 """.strip()
 
 
@@ -84,7 +91,8 @@ def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox
     return out
 
 
-def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[tuple, int]) -> str:
+def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[str, list[tuple[str, str]]]
+               ) -> str:
     v = c.value
     if voc.claims[c.property].is_item and str(v) in ds.entities:
         target = ds.entities[str(v)]
@@ -101,12 +109,20 @@ def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[tuple, int]) -
         else:
             q_shown = _e(_value_text(q))
         quals.append(f"{_e(label)}: {q_shown}")
-    refs = []
-    for r in c.references:
-        key = (r.source, r.quote or "", r.url or "")
-        if key not in cite:
-            cite[key] = len(cite) + 1
-        refs.append(f'<a href="#ref-{cite[key]}">[{cite[key]}]</a>')
+    refs: list[str] = []
+    numbers: list[int] = []
+    for r in c.references:  # one note per source, with every passage quoted from it
+        passages = cite.setdefault(r.source, [])
+        if (r.quote or "", r.url or "") not in passages and (r.quote or r.url):
+            passages.append((r.quote or "", r.url or ""))
+        n = list(cite).index(r.source) + 1
+        if n not in numbers:
+            numbers.append(n)
+            refs.append(f'<a href="#ref-{n}">[{n}]</a>')
+    trusted = [ds.sources[r.source].trust not in voc.low_trust
+               for r in c.references if r.source in ds.sources]
+    if c.rank != "deprecated" and not any(trusted):
+        refs.append(' <span class="flag">only low-trust sources</span>')
     extra = []
     if quals:
         extra.append(f'<div class="q">{"; ".join(quals)}</div>')
@@ -119,18 +135,23 @@ def _claim_row(ds: Dataset, voc: Vocabulary, c: Claim, cite: dict[tuple, int]) -
     return f"{shown} <sup>{''.join(refs)}</sup>{''.join(extra)}"
 
 
-def _entity_body(ds: Dataset, voc: Vocabulary, e: Entity, svg: str) -> str:
-    cite: dict[tuple, int] = {}
+def _entity_body(ctx: Context, e: Entity, svg: str) -> str:
+    ds, voc = ctx.ds, ctx.voc
+    cite: dict[str, list[tuple[str, str]]] = {}
     cls = voc.classes.get(e.type)
     parts = [f"<h1>{_e(e.name)}</h1>",
              f'<p class="kind">{_e(cls.label if cls else e.type)}'
              f' · <a href="{_e(e.id)}.ttl">Turtle</a> · <a href="{_e(e.id)}.jsonld">JSON-LD</a>'
              + (f' · <a href="{_e(WIKIDATA_PAGE.format(e.wikidata))}">Wikidata</a>'
                 if e.wikidata else "") + "</p>"]
+    byline = ctx.author_line(e.id)
+    if byline:
+        parts.append(f'<p class="byline">{byline}</p>')
     if e.description:
         parts.append(f"<p>{_e(e.description)}</p>")
     if svg:
         parts.append(f"<h2>Career timeline</h2>\n{svg}")
+    parts.append(ctx.publications(e.id))
     best = best_claims(e.claims)
     rows: dict[str, list[str]] = defaultdict(list)
     deprecated = []
@@ -151,22 +172,24 @@ def _entity_body(ds: Dataset, voc: Vocabulary, e: Entity, svg: str) -> str:
             parts.append(f'<tr class="deprecated"><th>{_e(voc.claims[c.property].label)}</th>'
                          f"<td>{_claim_row(ds, voc, c, cite)}</td></tr>")
         parts.append("</table>")
+    parts.append(ctx.linked_from(e.id))
     if cite:
         parts.append('<h2>Sources</h2>\n<ol class="refs">')
-        for (source_id, quote, url), n in sorted(cite.items(), key=lambda kv: kv[1]):
-            src = ds.sources[source_id]
-            f = src.fields
-            link = url or f.get("url")
+        for n, (source_id, passages) in enumerate(cite.items(), 1):
+            f = ds.sources[source_id].fields
+            link = f.get("url")
             title = _e(f.get("title", source_id))
             title = f'<a href="{_e(link)}">{title}</a>' if link else title
             meta = ", ".join(_e(_value_text(f[k])) for k in ("publisher", "date_published")
                              if f.get(k))
-            words = f"<br><q>{_e(quote)}</q>" if quote else ""
+            trust = str(f.get("trust", "?"))
+            words = "".join(f"<br><q>{_e(q)}</q>" if q else "" for q, _ in passages)
+            words += "".join(f'<br><a href="{_e(u)}">{_e(u)}</a>' for _, u in passages if u)
             parts.append(f'<li id="ref-{n}">{title}{", " + meta if meta else ""} '
-                         f'<span class="trust">(trust: {_e(f.get("trust", "?"))})</span>'
+                         f'<span class="trust trust-{_e(trust)}">trust: {_e(trust)}</span>'
                          f"{words}</li>")
         parts.append("</ol>")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
 
 
 def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity) -> dict:
@@ -185,6 +208,7 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
     person_id = default_entity(ds)
     entities = sorted(ds.entities.values(), key=lambda e: e.id)
 
+    ctx = Context.of(ds, voc)
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in graph.triples:
         if isinstance(t.subject, ox.NamedNode):  # the compiler mints no blank node
@@ -202,7 +226,7 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
                 svg = timeline_svg(ds, voc, e)
             else:
                 jsonld, svg = _schema_node(ds, voc, e), ""
-            page = _page(e.name, _entity_body(ds, voc, e, svg), jsonld, depth=1)
+            page = _page(e.name, _entity_body(ctx, e, svg), jsonld, depth=1)
             (tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
         for f in downloads:
             write_chunks(tmp / f.file_name, f.chunks(c))

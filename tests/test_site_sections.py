@@ -1,0 +1,75 @@
+"""The site's pages show what the rest of the dataset knows about an entity: a person's
+publications (authors in order) and co-authors, the records that point at an entity, a work's
+author line; one note per source with every passage quoted from it; facts resting only on
+low-trust sources flagged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, REPO
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from personkg.cli import main
+
+    out = tmp_path_factory.mktemp("s") / "site"
+    main(["site", "--data", str(REPO / "data"), "--out", str(out)])
+    return out
+
+
+def _page(site, entity):
+    return (site / "id" / f"{entity}.html").read_text(encoding="utf-8")
+
+
+def test_a_persons_page_lists_publications_and_coauthors(site):
+    page = _page(site, "jan-leike")
+    pubs = re.search(r"<h2>Publications \((\d+)\)</h2>", page)
+    assert pubs and int(pubs.group(1)) >= 8
+    assert '<a href="deep-rl-from-human-preferences.html"><cite>' in page
+    first = page.index('<a href="paul-christiano.html">Paul Christiano</a>')
+    assert page.index('<a href="jan-leike.html">Jan Leike</a>', first) > first  # in order
+    assert "<h2>Co-authors</h2>" in page and '<a href="marcus-hutter.html">Marcus Hutter</a> (' \
+        in page
+
+
+def test_an_organization_shows_who_points_at_it(site):
+    page = _page(site, "openai")
+    linked = page[page.index("<h2>Linked from</h2>"):]
+    assert "<th>employer of</th>" in linked
+    assert '<a href="jan-leike.html">Jan Leike</a>' in linked
+
+
+def test_a_coauthor_page_reaches_the_shared_papers(site):
+    page = _page(site, "marcus-hutter")
+    assert "<th>author of</th>" in page
+    assert '<a href="bad-universal-priors-and-notions-of-optimality.html">' in page
+
+
+def test_a_paper_has_one_author_line(site):
+    page = _page(site, "deep-rl-from-human-preferences")
+    line = re.search(r'<p class="byline">(.*?)</p>', page)
+    assert line and line.group(1).endswith("(2017)")
+    assert line.group(1).index("Paul Christiano") < line.group(1).index("Jan Leike")
+
+
+def test_one_note_per_source(site):
+    page = _page(site, "jan-leike")
+    sources = page[page.index("<h2>Sources</h2>"):]
+    titles = re.findall(r'<li id="ref-\d+">(.*?)</li>', sources, re.S)
+    heads = [re.sub(r"<br>.*", "", t, flags=re.S) for t in titles]
+    assert len(heads) == len(set(heads))  # no source is listed twice
+
+
+def test_a_fact_resting_only_on_low_trust_sources_is_flagged(tmp_path):
+    from personkg.cli import main
+
+    out = tmp_path / "site"
+    main(["site", "--data", str(FIXTURES / "second"), "--out", str(out)])
+    lab = (out / "id" / "example-lab.html").read_text(encoding="utf-8")
+    row = lab[lab.index("number of employees"):]
+    assert '<span class="flag">only low-trust sources</span>' in row[:600]
+    assert 'class="trust trust-low"' in lab
