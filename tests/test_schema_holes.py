@@ -112,3 +112,16 @@ def test_python_engine_reads_dollar_as_ecma():
     assert ecma_pattern(r"^a$").search("a")
     assert not ecma_pattern(r"^a$").search("a\n")
     assert ecma_pattern(r"^[$]\$$").search("$$")
+
+
+@pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "javascript:alert(1)",
+                                 "https://", "https://exa mple.org/", "https://example.org/<x>",
+                                 "https://example.org:port/", "/kg/"])
+def test_site_url_must_be_an_http_url(mini, tmp_path, url):
+    out = tmp_path / "site"
+    result = run_process("site", "--data", str(mini), "--out", str(out), "--site-url", url)
+    assert result.code == 2, result.out + result.err
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "--site-url" in lines[0], result.err
+    assert not out.exists()

@@ -245,6 +245,7 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     and a sitemap."""
     from ..site import build_site
 
+    site_url = options.site_url(site_url)
     pages = build_site(options.compiled(data_dir, shacl=True), out_dir, site_url)
     click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
 
