@@ -91,3 +91,25 @@ def test_each_value_is_checked_against_its_wikidata_datatype(voc, key, value, ok
             _value(prop, value, ds)
     else:
         assert _value(prop, value, ds) == ok
+
+
+@pytest.mark.parametrize("quote", ["two\twords", "two\nlines", "two\r\nlines",
+                                   "line\u2028separator", 'a "quoted" word'])
+def test_a_quotation_quickstatements_cannot_carry_is_left_out_not_altered(tmp_path, quote):
+    """The README's promise: a string with a double quote, tab or line break is left out and
+    counted, never normalised (issue 16)."""
+    from collections import Counter
+
+    from personkg.export.quickstatements import QUOTE, _references
+    from personkg.model import Claim, Dataset, Reference, Source
+
+    ds = Dataset(root=tmp_path)
+    ds.sources["s"] = Source(id="s", path=tmp_path / "s.yaml", wikidata="Q42",
+                             fields={"trust": "high", "url": "https://s.example/"})
+    claim = Claim(property="employer", value="x", references=[Reference("s", quote=quote)])
+    skipped: Counter[str] = Counter()
+    groups = _references(claim, ds, set(), skipped)
+    assert groups and all(col != QUOTE for group in groups for col, _ in group)
+    assert sum(n for why, n in skipped.items() if "quotation left out" in why) == 1
+    plain = Claim(property="employer", value="x", references=[Reference("s", quote="fine")])
+    assert any(col == QUOTE for g in _references(plain, ds, set(), Counter()) for col, _ in g)

@@ -39,7 +39,7 @@ from .runtime import paused_gc
 from .vocab import EntityClass, Vocabulary
 
 __all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
-           "reference_iri"]
+           "reference_iri", "iri_term", "text_term"]
 
 RDF_TYPE = f"<{RDF.type}>"
 RDFS_LABEL = f"<{RDFS.label}>"
@@ -61,6 +61,18 @@ _QUOTE = f"<{PKGPR.quote}>"
 _REF_URL = f"<{PKGPR.referenceUrl}>"
 
 
+def iri_term(iri: str) -> str:
+    """`<iri>`, the N-Triples form of an IRI; ValueError when pyoxigraph does not take it.
+    Layer 2 checks every URL, base and language tag of a record with these two functions,
+    so what passes it compiles."""
+    return str(ox.NamedNode(iri))
+
+
+def text_term(text: str, lang: str) -> str:
+    """A literal in a language; ValueError for a language tag pyoxigraph does not take."""
+    return str(ox.Literal(text, language=lang))
+
+
 class _Terms:
     """Terms in their N-Triples form, made (and so checked) by pyoxigraph: IRIs once
     each, literals each time (most are unique)."""
@@ -71,13 +83,13 @@ class _Terms:
     def iri(self, iri: str) -> str:
         done = self._iris.get(iri)
         if done is None:
-            done = self._iris[iri] = str(ox.NamedNode(iri))
+            done = self._iris[iri] = iri_term(iri)
         return done
 
     @staticmethod
     def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
         if lang:
-            return str(ox.Literal(text, language=lang))
+            return text_term(text, lang)
         if datatype:
             return str(ox.Literal(text, datatype=ox.NamedNode(datatype)))
         return str(ox.Literal(text))

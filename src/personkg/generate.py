@@ -34,8 +34,8 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 QID_PATTERN = r"^Q[1-9]\d*$"
 URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"
-LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
-BASE_PATTERN = r"^https?://\S+[/#]$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+BASE_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+[/#]$"
 SITE_URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+/$"
 
 #: Each pattern of the generated record schemas as messages say it: (what the value is,
@@ -49,7 +49,8 @@ PATTERN_WORDS: dict[str, tuple[str, str]] = {
     QID_PATTERN: ("Wikidata QID", "Q and a number without leading zeros, such as Q5"),
     URL_PATTERN: ("web address", "http:// or https:// and an address without spaces"),
     LANG_PATTERN: ("language tag", "two or three lowercase letters, then any further parts "
-                                   "joined by hyphens, such as en or pt-BR"),
+                                   "of up to 8 letters or digits joined by hyphens, such as "
+                                   "en or pt-BR"),
     BASE_PATTERN: ("base IRI", "http:// or https:// and an address without spaces, ending "
                                "in / or #"),
     SITE_URL_PATTERN: ("site address", "http:// or https:// and an address without spaces, "

@@ -18,9 +18,10 @@ from .namespaces import DEFAULT_BASE
 __all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "Dataset",
            "AuthorList", "parse_date", "entity_from_raw", "source_from_raw"]
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+#: the years a date may have, written as a number or as text (the schemas' minimum and
+#: maximum): four digits, so that every export (xsd, QuickStatements) reads it alike
+FIRST_YEAR, LAST_YEAR = 1000, 9999
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -47,14 +48,17 @@ class Date:
 
 
 def parse_date(value: Any) -> Date | None:
-    """A `Date` for `2017`, `"2017-06"` or `"2017-06-12"` that exists on the calendar."""
+    """A `Date` for `2017`, `"2017-06"` or `"2017-06-12"` that exists on the calendar, its
+    year from 1000 to 9999 (else None: a float, a year below 1000, a trailing newline)."""
     text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
     if text is None:
         return None
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if not m:
         return None
     year, month, day = m.groups()
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return None
     try:
         if day:
             _dt.date(int(year), int(month), int(day))

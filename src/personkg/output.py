@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_dir", "write_chunks", "MARKER"]
+__all__ = ["write_file", "write_bytes", "write_dir", "write_chunks", "MARKER"]
 
 #: The file every folder written by `write_dir` carries: it may be replaced by the next run.
 MARKER = ".personkg-output"
@@ -36,6 +36,11 @@ def _umask() -> int:
 
 def write_file(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, then rename."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -48,8 +53,8 @@ def write_file(path: Path, text: str) -> None:
     except OSError as exc:
         raise RunError(f"{path}: cannot write: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from . import runtime
-from .checks.records import Wording, prepare, schema_check
+from .checks.records import Wording, metadata_issues, prepare, schema_check
 from .checks.references import reference_check, resting_on_broken
 from .checks.report import Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
@@ -171,7 +171,7 @@ def _load_metadata(path: Path, shapes_dir: Path, wording: Wording,
     if isinstance(item, LoadProblem):
         report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
         return None
-    problems = schema_check(item, shapes_dir, wording)
+    problems = schema_check(item, shapes_dir, wording) or metadata_issues(item, shapes_dir)
     report.extend(problems)
     return None if problems else item.data
 

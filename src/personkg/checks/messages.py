@@ -80,7 +80,8 @@ def schema_issues(rec: RawRecord, err: Any, wording: Wording) -> list[Issue]:
     e = _Error(rec, err, wording, where, line_of(rec.data, where), _dotted(where))
     if err.schema.get("format") == "personkg-date" and err.validator != "type":
         return [e.issue("bad-date", f"{e.inst!r} is not a date; write YYYY, YYYY-MM or "
-                                    "YYYY-MM-DD (a real calendar date)")]
+                                    "YYYY-MM-DD (a real calendar date, the year from "
+                                    "1000 to 9999)")]
     said = _SAY.get(err.validator, _other)(e)
     return said if isinstance(said, list) else [said]
 

@@ -245,6 +245,7 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     and a sitemap."""
     from ..site import build_site
 
+    site_url = options.site_url(site_url)
     pages = build_site(options.compiled(data_dir, shacl=True), out_dir, site_url)
     click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
 
@@ -281,8 +282,12 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
     rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
     if write:
-        written = write_qids(c.dataset, rec)
+        written, refused = write_qids(c.dataset, rec)
+        for r in refused:
+            click.echo(str(r), err=True)
         click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
+        if refused:
+            sys.exit(1)
 
 
 @cli.command()

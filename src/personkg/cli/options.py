@@ -94,6 +94,28 @@ def params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def site_url(value: str | None) -> str | None:
+    """`--site-url`, when given: an absolute http(s) URL that is a valid IRI (the sitemap and
+    dataset metadata are made of it), else a one-line error (exit 2)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    from ..compile import iri_term
+
+    try:
+        parts = urlsplit(value)
+        iri_term(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) \
+            and not any(c.isspace() for c in value)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL, "
+                       "such as https://example.org/kg/")
+    return value
+
+
 def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
     if timeout <= 0:
         raise RunError("--timeout must be a positive number of seconds")

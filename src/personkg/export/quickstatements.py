@@ -66,8 +66,13 @@ class QSExport:
         return "\n".join(out) + "\n"
 
 
+#: what a QuickStatements string cannot carry: a double quote (it has no escapes), a tab (the
+#: column separator), a line break of any kind (the command separator) or another control
+_UNFIT = re.compile('["\x00-\x1f\x7f\x85\u2028\u2029]')
+
+
 def _string(text: str) -> str:
-    if '"' in text or "\t" in text or "\n" in text or "\r" in text:
+    if _UNFIT.search(text):
         raise Unfit("a double quote, tab or line break in a string")
     return f'"{text}"'
 
@@ -144,16 +149,17 @@ def _references(claim: Claim, ds: Dataset, low_trust: set[str],
             try:
                 cols.append((REFERENCE_URL, _string(str(url))))
             except Unfit:
-                skipped["reference URL with a double quote left out"] += 1
+                skipped["reference URL with a double quote, tab or line break left out"] += 1
         retrieved = src.fields.get("date_retrieved")
         if isinstance(retrieved, Date):
             cols.append((RETRIEVED, _time(retrieved)))
         if ref.quote:
             lang = str(src.fields.get("language") or "en")
             try:
-                cols.append((QUOTE, f"{lang}:{_string(' '.join(ref.quote.split()))}"))
+                cols.append((QUOTE, f"{lang}:{_string(ref.quote)}"))
             except Unfit:
-                skipped["reference quotation left out (it contains a double quote)"] += 1
+                skipped["reference quotation left out (a double quote, tab or line break in "
+                        "it)"] += 1
         if cols:
             groups.append(tuple(cols))
     return sorted(set(groups))

@@ -23,15 +23,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..checks.report import display_path
 from ..compile import best_of
 from ..model import Dataset, Entity
 from ..namespaces import RDFS, WD, WDQS, WDQS_SCHOLARLY, WDT
-from ..output import write_file
+from ..output import write_bytes, write_file
 from ..remote import Endpoint
 from ..vocab import Vocabulary
 
-__all__ = ["Match", "Reconciliation", "reconcile", "write_qids", "WDQS", "WDQS_SCHOLARLY",
-           "default_cache_dir"]
+__all__ = ["Match", "Reconciliation", "Refused", "reconcile", "write_qids", "WDQS",
+           "WDQS_SCHOLARLY", "default_cache_dir"]
 
 BATCH = 200
 
@@ -237,36 +238,99 @@ def _verdict(ent_id: str, evidence: dict[str, list[str]] | None,
     return Match(ent_id, None, "candidate", [ev for q in qids for ev in evidence[q]], qids)
 
 
-_WIKIDATA_LINE = re.compile(r"^wikidata:[ \t]*(null|~)?[ \t]*(#.*)?$")
+_WIKIDATA_LINE = re.compile(r"wikidata:([ \t]*)(?:null|~)?([ \t]*(?:#.*)?)")
+_LINES = re.compile(r"(?<=\n)")
 
 
-def write_qids(ds: Dataset, rec: Reconciliation) -> list[Path]:
-    """Store accepted QIDs in the records: only the top-level `wikidata:` line of each file
-    changes (found with ruamel.yaml, which also checks the result); each file is replaced
-    atomically. Returns the files written."""
+@dataclass(frozen=True)
+class Refused:
+    """A record `write_qids` could not edit safely: left as it was."""
+
+    path: Path
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: error: QID not written: {self.reason}"
+
+
+def _plain(node: object) -> object:
+    """A ruamel.yaml document as plain data, to compare two readings."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _edited(raw: bytes, qid: str) -> bytes | tuple[int, str]:
+    """`raw` with `wikidata: <qid>` in its top-level mapping, every other byte (line endings,
+    comments, encoding) as it was; or (line, why) when that cannot be done safely."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
 
     yaml = YAML(typ="rt")
-    written = []
+    try:
+        text = raw.decode("utf-8")
+        doc = yaml.load(text)
+    except (UnicodeDecodeError, YAMLError) as exc:
+        return 1, f"the file cannot be read again ({type(exc).__name__})"
+    if not isinstance(doc, CommentedMap) or doc.fa.flow_style():
+        return 1, "the record is not a block mapping"
+    lines = _LINES.split(text)
+    ending = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    if "wikidata" in doc:
+        n = doc.lc.key("wikidata")[0]
+        body = lines[n].rstrip("\r\n")
+        m = _WIKIDATA_LINE.fullmatch(body)
+        if m is None:
+            return n + 1, "the wikidata: line is not a plain empty value"
+        lines[n] = f"wikidata:{m.group(1) or ' '}{qid}{m.group(2)}{lines[n][len(body):]}"
+    else:
+        keys = list(doc)
+        after = keys.index("name") + 1 if "name" in doc else 1
+        if after < len(keys):  # before the next top-level key: never inside a value
+            n = doc.lc.key(keys[after])[0]
+            lines.insert(n, f"wikidata: {qid}{ending}")
+        else:
+            if lines[-1] and not lines[-1].endswith("\n"):
+                lines[-1] += ending
+            lines.append(f"wikidata: {qid}{ending}")
+    new = "".join(lines)
+    try:
+        check = yaml.load(new)
+    except YAMLError:
+        check = None
+    before = _plain(doc)
+    assert isinstance(before, dict)
+    if not isinstance(check, dict) or _plain(check) != {**before, "wikidata": qid}:
+        return 1, "the edit would change more than the wikidata: value"
+    return new.encode("utf-8")
+
+
+def write_qids(ds: Dataset, rec: Reconciliation) -> tuple[list[Path], list[Refused]]:
+    """Store accepted QIDs in the records: only the top-level `wikidata:` value of each file
+    changes, every other byte (line endings included) is kept. Every file is read and its
+    edit checked first (with ruamel.yaml, reading the result back); a record that cannot be
+    edited safely is refused and left as it is; only then is each edited file replaced
+    atomically. Returns the files written and the records refused."""
+    planned: list[tuple[Path, bytes]] = []
+    refused: list[Refused] = []
     for m in rec.matches:
-        if not m.accepted:
+        if not m.accepted or m.qid is None:
             continue
         path = ds.entities[m.entity].path
-        text = path.read_text(encoding="utf-8")
-        doc = yaml.load(text)
-        lines = text.splitlines(keepends=True)
-        if "wikidata" in doc:
-            n = doc.lc.key("wikidata")[0]
-            if not _WIKIDATA_LINE.match(lines[n].rstrip("\r\n")):
-                continue  # a QID is already there, or the line is not plain: leave it
-            comment = _WIKIDATA_LINE.match(lines[n].rstrip("\r\n")).group(2)  # type: ignore[union-attr]
-            lines[n] = f"wikidata: {m.qid}" + (f"  {comment}" if comment else "") + "\n"
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            refused.append(Refused(path, 0, f"cannot read: {exc.strerror}"))
+            continue
+        done = _edited(raw, m.qid)
+        if isinstance(done, bytes):
+            planned.append((path, done))
         else:
-            n = doc.lc.key("name")[0] if "name" in doc else doc.lc.key("id")[0]
-            lines.insert(n + 1, f"wikidata: {m.qid}\n")
-        new = "".join(lines)
-        check = yaml.load(new)
-        assert check["wikidata"] == m.qid and check["id"] == doc["id"]
-        write_file(path, new)
-        written.append(path)
-    return written
+            refused.append(Refused(path, *done))
+    for path, data in planned:
+        write_bytes(path, data)
+    return [p for p, _ in planned], refused
