@@ -97,11 +97,12 @@ _local = threading.local()
 
 
 class _Watchdog:
-    """Shuts down the socket of the connection in use when the deadline passes."""
+    """Shuts down the socket in use when the deadline passes. It holds the socket itself:
+    http.client lets go of it on the connection once the headers say the server will close."""
 
     def __init__(self, seconds: float) -> None:
         self.fired = False
-        self.connection: Any = None
+        self.sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
@@ -115,9 +116,9 @@ class _Watchdog:
         self._timer.cancel()
         _local.watchdog = None
 
-    def attach(self, connection: Any) -> None:
+    def attach(self, sock: socket.socket) -> None:
         with self._lock:
-            self.connection = connection
+            self.sock = sock
             if self.fired:
                 self._shutdown()
 
@@ -127,17 +128,16 @@ class _Watchdog:
             self._shutdown()
 
     def _shutdown(self) -> None:
-        sock = getattr(self.connection, "sock", None)
-        if sock is not None:
+        if self.sock is not None:
             # the plain socket's shutdown, also under TLS: any blocked read returns
             with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
 
 
-def _watched(connection: Any) -> None:
+def _watched(connection: HTTPConnection) -> None:
     watchdog = getattr(_local, "watchdog", None)
-    if watchdog is not None:
-        watchdog.attach(connection)
+    if watchdog is not None and connection.sock is not None:
+        watchdog.attach(connection.sock)
 
 
 class _HTTPConnection(HTTPConnection):
@@ -146,7 +146,7 @@ class _HTTPConnection(HTTPConnection):
         _watched(self)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _watched(self)
+        _watched(self)  # a connection kept alive from an earlier request
         super().request(*args, **kwargs)
 
 
