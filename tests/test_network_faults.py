@@ -307,3 +307,17 @@ def test_the_library_refuses_bad_limits_too():
     for kw in ({"timeout": float("nan")}, {"timeout": float("inf")}, {"retries": 11}):
         with pytest.raises(RunError):
             Endpoint("http://127.0.0.1:9/sparql", **kw)
+
+
+def test_retry_after_is_bounded_and_an_unreadable_one_falls_back_to_backoff():
+    answers = iter([Reply(503, "", {"Retry-After": "3600"}),
+                    Reply(429, "", {"Retry-After": "soon"})])
+
+    def behaviour(req, n):
+        return next(answers, None) or _ok(req, n)
+
+    with misbehaving_server(behaviour) as (url, seen):
+        ep, waits = _endpoint(f"{url}/sparql")
+        rows = [sol["x"].value for sol in ep.query(Q)]
+    assert rows == ["a", "b"] and len(seen) == 3
+    assert waits == [httpclient.MAX_WAIT, 2.0]
