@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,6 +79,12 @@ class Reply:
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # instead of `body`: bytes written one piece at a time, `pause` seconds apart, until the
+    # client hangs up or the pieces run out (no Content-Length unless `headers` gives one);
+    # with `raw`, the pieces are the whole answer, status line and headers included
+    pieces: Iterable[bytes] | None = None
+    pause: float = 0.0
+    raw: bool = False
 
 
 Behaviour = Callable[[Request, int], Reply]  # (request, number of the request from 1) -> reply
@@ -102,6 +108,9 @@ def misbehaving_server(behaviour: Behaviour) -> Iterator[tuple[str, list[Request
             reply = behaviour(req, n)
             if reply.delay:
                 time.sleep(reply.delay)
+            if reply.pieces is not None:
+                self._stream(reply)
+                return
             body = reply.body.encode() if isinstance(reply.body, str) else reply.body
             try:
                 self.send_response(reply.status)
@@ -111,6 +120,22 @@ def misbehaving_server(behaviour: Behaviour) -> Iterator[tuple[str, list[Request
                 self.end_headers()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def _stream(self, reply: Reply) -> None:
+            self.close_connection = True
+            try:
+                if not reply.raw:
+                    self.send_response(reply.status)
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                for piece in reply.pieces or ():
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    if reply.pause:
+                        time.sleep(reply.pause)
+            except (BrokenPipeError, ConnectionResetError, OSError):
                 pass
 
         do_GET = do_POST = do_PUT = _handle

@@ -4,6 +4,7 @@ parameters, entity ids and record kinds."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -117,10 +118,10 @@ def site_url(value: str | None) -> str | None:
 
 
 def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
-    if timeout <= 0:
-        raise RunError("--timeout must be a positive number of seconds")
-    if retries < 0:
-        raise RunError("--retries must be 0 or more")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise RunError(f"--timeout {timeout}: must be a finite positive number of seconds")
+    if not 0 <= retries <= 10:
+        raise RunError(f"--retries {retries}: must be between 0 and 10")
     return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
 
 
