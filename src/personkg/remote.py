@@ -30,7 +30,7 @@ __all__ = ["Endpoint", "USER_AGENT", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFA
            "MAX_WAIT", "RETRY_STATUS", "query_form"]
 
 USER_AGENT = (f"personkg/{__version__} (sourced knowledge graphs; "
-              "https://pypi.org/project/personkg/) SPARQLWrapper")
+              "https://pypi.org/project/personkg/) urllib3")
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 ACCEPT_RESULTS = ("application/sparql-results+json, application/json;q=0.9, "
