@@ -202,3 +202,23 @@ def test_render_makes_every_control_character_visible():
                      fmt)
         assert not any(ord(ch) < 0x20 and ch not in "\t\n\r" or 0x7F <= ord(ch) < 0xA0
                        for ch in out), (fmt, out)
+
+
+@pytest.mark.parametrize(("query", "bound"), [
+    ("ASK { FILTER(?x = 'a') }", "ASK { VALUES ?x { \"a\" }  FILTER(?x = 'a') }"),
+    # the main group, not the first WHERE (a subquery's)
+    ("SELECT ?y { { SELECT ?z WHERE {} } BIND(?x AS ?y) }",
+     'SELECT ?y { VALUES ?x { "a" }  { SELECT ?z WHERE {} } BIND(?x AS ?y) }'),
+    # a CONSTRUCT template is no WHERE group
+    ("CONSTRUCT { ?x ?x ?x } { BIND(?x AS ?y) }",
+     'CONSTRUCT { ?x ?x ?x } { VALUES ?x { "a" }  BIND(?x AS ?y) }'),
+])
+def test_a_value_is_bound_for_the_whole_where_group(query, bound):
+    assert bind_text(query, {"x": "a"}) == bound
+
+
+def test_a_value_is_typed_like_the_first_of_several_defaults():
+    with pytest.raises(RunError, match="not an integer"):
+        bind_text("SELECT ?x WHERE { VALUES ?x { 1 2 } }", {"x": "a"})
+    assert bind_text("SELECT ?x WHERE { VALUES ?x { 1 2 } }", {"x": "3"}) == (
+        'SELECT ?x WHERE { VALUES ?x { "3"^^<http://www.w3.org/2001/XMLSchema#integer> } }')

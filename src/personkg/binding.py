@@ -124,7 +124,7 @@ def _kind_of(default: str) -> str:
         if re.search(r"\^\^(xsd:integer\b|<" + re.escape(XSD) + r"integer>)", d):
             return "integer"
         return "string"
-    if re.fullmatch(r"-?\d+", d):
+    if re.fullmatch(r"-?\d+", d.split()[0] if d else ""):  # the first of the defaults
         return "integer"
     return "iri"
 
@@ -182,14 +182,30 @@ def term_for(name: str, raw: str, kind: str, base: str = DEFAULT_BASE) -> ox.Nam
 _Edit = tuple[int, int, str]
 
 
+def _where(code: list[Token]) -> int | None:
+    """Where the query's WHERE group opens (`WHERE` is optional): after its first `{` that
+    is not a CONSTRUCT template's."""
+    depth, template = 0, False
+    for i, t in enumerate(code):
+        if t.keyword("CONSTRUCT") and i + 1 < len(code) and code[i + 1].text == "{":
+            template = True
+        elif t.text == "{":
+            if not template and depth == 0:
+                return t.end
+            depth += 1
+        elif t.text == "}" and depth:
+            depth -= 1
+            template = template and depth > 0
+    return None
+
+
 def _plan(query: str, params: dict[str, str], base: str,
           keep_in_text: bool) -> tuple[list[_Edit], dict[str, ox.NamedNode | ox.Literal]]:
     """The edits to the original text and the term of each parameter. With `keep_in_text`
     the terms go into the text; without, the default blocks are only removed."""
     blocks = values_blocks(query)
     code = _code(tokenize(query))
-    where = next((code[i + 1].end for i, t in enumerate(code[:-1])
-                  if t.keyword("WHERE") and code[i + 1].text == "{"), None)
+    where = _where(code)
     edits: list[_Edit] = []
     terms: dict[str, ox.NamedNode | ox.Literal] = {}
     for name, raw in params.items():

@@ -9,9 +9,11 @@ exits soon after, in the CLI)."""
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,8 +36,11 @@ def _late(origin: str, timeout: float) -> RunError:
                     option="timeout")
 
 
-def _child(work: Callable[[], str], conn: Connection) -> None:
+def _child(work: Callable[[], str], conn: Connection, timeout: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides
+    if hasattr(signal, "alarm"):  # ends this process even if the parent is gone
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(math.ceil(timeout) + 5)
     try:
         reply: tuple[str, ...] = ("ok", work())
     except PersonkgError as exc:
@@ -49,8 +54,10 @@ def _child(work: Callable[[], str], conn: Connection) -> None:
 def _in_child(work: Callable[[], str], timeout: float, origin: str) -> str:
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(work, child), daemon=True)
+    proc = ctx.Process(target=_child, args=(work, child, timeout), daemon=True)
     deadline = time.monotonic() + timeout
+    for stream in (sys.stdout, sys.stderr):  # or the child would write their buffers again
+        stream.flush()
     proc.start()
     child.close()
     try:
