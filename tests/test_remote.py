@@ -60,6 +60,18 @@ def test_parameters_are_bound_the_same_way_remotely(run, published):
     assert "DeepMind" in remote.out and "OpenAI" not in remote.out
 
 
+def test_two_hostile_values_bind_as_two_literals_remotely(run, published):
+    # before, the second binding found its VALUES block inside the first value's literal
+    # and the query sent to the server gained a SERVICE clause
+    x, y = "VALUES ?y { '' }", "} SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } #"
+    args = ["SELECT ?x ?y WHERE {\n}", "--param", f"x={x}", "--param", f"y={y}",
+            "--format", "json"]
+    remote = run("query", *args, "--endpoint", f"{published}/query")
+    assert remote.code == 0, remote.err
+    [row] = json.loads(remote.out)["results"]["bindings"]
+    assert (row["x"]["value"], row["y"]["value"]) == (x, y)
+
+
 def test_publishing_twice_replaces_the_graph(run, published):
     count = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     before = run("query", count, "--format", "csv", "--endpoint", f"{published}/query",

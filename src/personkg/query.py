@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .binding import SUBJECT, bind_terms, bind_text, has_service, subject_parameters
 from .errors import DataError, RunError
 from .export.turtle import Compactor
 from .namespaces import (
@@ -25,7 +26,6 @@ from .namespaces import (
     PKGPR,
     PKGPS,
     PREFIXES,
-    XSD,
     prefixes,
 )
 from .resources import resource_dir
@@ -34,7 +34,7 @@ from .vocab import Property, Vocabulary
 
 __all__ = ["NamedQuery", "named_queries", "named_query", "check_params", "unknown_terms",
            "run_query", "render", "bind_params", "with_prefixes", "subject_parameters",
-           "SUBJECT", "RESULT_FORMATS"]
+           "SUBJECT", "RESULT_FORMATS", "visible"]
 
 #: table/csv/tsv/json for SELECT and ASK (json = SPARQL 1.1 JSON results); CONSTRUCT and
 #: DESCRIBE give Turtle, or JSON-LD with --format jsonld (or json).
@@ -154,39 +154,76 @@ def unknown_terms(query: str, voc: Vocabulary | None = None) -> list[str]:
     return out
 
 
-#: A VALUES default that stands for the dataset's subject (`subject:` in dataset.yaml, or the
-#: person with the most statements): named queries about "the person" use it.
-SUBJECT = "pkg:subject"
-
-
-def subject_parameters(query: str) -> list[str]:
-    """The variables whose VALUES default in `query` is the dataset's subject."""
-    return re.findall(r"VALUES\s+\?(\w+)\s*\{\s*" + re.escape(SUBJECT) + r"\s*\}", query)
-
-
 def with_prefixes(query: str, base: str = DEFAULT_BASE) -> str:
     """The query with the project's prefixes declared (`id:` is the dataset's `base`)."""
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes(base).items()))
     return head + query
 
 
+#: `bind_params(query, {name: value}, base)`: the parameters bound in the query's text
+#: (for a remote endpoint); see `personkg.binding`.
+bind_params = bind_text
+
+
 def run_query(store: ox.Store, query: str, fmt: str = "table", origin: str = "query",
-              base: str = DEFAULT_BASE) -> str:
-    """Run a SPARQL query on an embedded store and render it as `fmt`."""
+              base: str = DEFAULT_BASE, params: dict[str, str] | None = None, *,
+              allow_service: bool = False, timeout: float | None = None) -> str:
+    """Run a SPARQL query on an embedded store and render it as `fmt`.
+
+    `params` ({name: value}) are bound in the query's algebra where pyoxigraph can, else
+    in its text as serialized terms (see `personkg.binding`). SERVICE is refused unless
+    `allow_service` (it would make this process send requests to any host). With `timeout`
+    (seconds), the query runs in a forked process that is stopped when the time is up or
+    on Ctrl-C (KeyboardInterrupt); where processes cannot be forked, in a thread that is
+    abandoned."""
+    if not allow_service and has_service(query):
+        raise RunError(f"{origin}: the query uses SERVICE, which makes personkg send "
+                       "requests to other hosts; allow it explicitly", option="allow-service")
+    if timeout is None:
+        return _evaluate(store, query, fmt, origin, base, params or {})
+    from .deadline import run_with_deadline
+
+    return run_with_deadline(lambda: _evaluate(store, query, fmt, origin, base, params or {}),
+                             timeout, origin)
+
+
+def _evaluate(store: ox.Store, query: str, fmt: str, origin: str, base: str,
+              params: dict[str, str]) -> str:
     try:
-        result = store.query(with_prefixes(query, base))
+        result = _execute(store, query, base, params)
+        if isinstance(result, ox.QueryTriples):
+            return render(list(result), fmt, base)
+        return render(result, fmt, base)
     except SyntaxError as exc:
         raise DataError(f"{origin}: SPARQL syntax error: {_syntax_message(exc)}") from None
     except OSError as exc:
         raise RunError(f"{origin}: the query failed: {exc}") from None
-    if isinstance(result, ox.QueryTriples):
-        return render(list(result), fmt, base)
-    return render(result, fmt, base)
+
+
+def _execute(store: ox.Store, query: str, base: str, params: dict[str, str]) -> object:
+    if not params:
+        return store.query(with_prefixes(query, base))
+    text, substitutions = bind_terms(query, params, base)
+    try:
+        return store.query(with_prefixes(text, base), substitutions=substitutions)
+    except RuntimeError as exc:
+        if "projection" not in str(exc):
+            raise RunError(f"the query failed: {exc}", option="param") from None
+    # oxigraph substitutes only variables the query returns: bind the others in the text
+    return store.query(with_prefixes(bind_text(query, params, base), base))
 
 
 def render(result: object, fmt: str = "table", base: str = DEFAULT_BASE) -> str:
     """SELECT solutions as a table, CSV, TSV or SPARQL JSON; ASK as true/false (or SPARQL
-    JSON); a list of triples (CONSTRUCT/DESCRIBE) as Turtle or JSON-LD."""
+    JSON); a list of triples (CONSTRUCT/DESCRIBE) as Turtle or JSON-LD.
+
+    Control characters from the data never reach the terminal: each one that the format
+    does not need (all but tab, line feed and carriage return; in a table cell, all) is
+    shown as its visible symbol (ESC as \u241b)."""
+    return visible(_render(result, fmt, base))
+
+
+def _render(result: object, fmt: str, base: str) -> str:
     if isinstance(result, list):
         from .compile import CompiledGraph
 
@@ -210,94 +247,17 @@ def render(result: object, fmt: str = "table", base: str = DEFAULT_BASE) -> str:
     return result.serialize(format=fmt_obj).decode("utf-8")  # type: ignore[attr-defined]
 
 
-# ------------------------------------------------------------------ parameters
-
-_VALUES_BLOCK = r"VALUES\s+\?{name}\s*\{{([^{{}}]*)\}}"
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def _kind_of(default: str) -> str:
-    """What a VALUES default looks like: iri, date, integer or string."""
-    d = default.strip()
-    if d.startswith('"') or d.startswith("'"):
-        if re.search(r"\^\^(xsd:date\b|<" + re.escape(XSD) + r"date>)", d):
-            return "date"
-        if re.search(r"\^\^(xsd:integer\b|<" + re.escape(XSD) + r"integer>)", d):
-            return "integer"
-        return "string"
-    if re.fullmatch(r"-?\d+", d):
-        return "integer"
-    return "iri"
+# C0 controls as their Unicode control pictures, DEL as U+2421, C1 controls as \x80..\x9f
+_PICTURES: dict[int, str | int] = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421,
+             **{c: f"\\x{c:02x}" for c in range(0x80, 0xA0)}}
+_LAYOUT = {c: _PICTURES.pop(c) for c in (0x09, 0x0A, 0x0D)}
+_CELL = {**_PICTURES, **_LAYOUT}
 
 
-def _guess_kind(raw: str) -> str:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        return "date"
-    if re.fullmatch(r"-?\d+", raw):
-        return "integer"
-    if raw.startswith(("http://", "https://", "id:", "<")):
-        return "iri"
-    return "string"
-
-
-def _term_for(name: str, raw: str, kind: str, base: str = DEFAULT_BASE) -> str:
-    """`raw` as a SPARQL term of `kind`. The term is built as an RDF term and serialized
-    (never pasted), so a value cannot change the query around it."""
-    if kind == "iri":
-        value = raw.strip()
-        if _ID.match(value):
-            value = base + value
-        elif value.startswith("id:"):
-            value = base + value[3:]
-        value = value.removeprefix("<").removesuffix(">")
-        if not re.match(r"^[a-z][a-z0-9+.-]*:", value):
-            raise RunError(f"parameter {name}: {raw!r} is not an id or an IRI", option="param")
-        try:
-            return str(ox.NamedNode(value))
-        except ValueError:
-            raise RunError(f"parameter {name}: {raw!r} is not an id or an IRI",
-                           option="param") from None
-    if kind == "date":
-        import datetime as _dt
-
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-                raise ValueError(raw)
-            _dt.date.fromisoformat(raw)
-        except ValueError:
-            raise RunError(f"parameter {name}: {raw!r} is not a date (YYYY-MM-DD)",
-                           option="param") from None
-        return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.date)))
-    if kind == "integer":
-        if not re.fullmatch(r"-?\d+", raw):
-            raise RunError(f"parameter {name}: {raw!r} is not an integer", option="param")
-        return str(ox.Literal(raw, datatype=ox.NamedNode(XSD.integer)))
-    return str(ox.Literal(raw))
-
-
-def bind_params(query: str, params: dict[str, str], base: str = DEFAULT_BASE) -> str:
-    """Bind `?name` to a value for each parameter `{name: value}`.
-
-    A query that has its own `VALUES ?name { default }` block gets that block's value replaced
-    (and the value is typed like the default: an id or IRI, a date, a number or a string); a
-    query without one gets `VALUES ?name { value }` as the first element of its WHERE block."""
-    for name, raw in params.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise RunError(f"parameter {name}={raw}: not a variable name", option="param")
-        block = re.compile(_VALUES_BLOCK.format(name=re.escape(name)), re.IGNORECASE)
-        m = block.search(query)
-        if m:
-            term = _term_for(name, raw, _kind_of(m.group(1)), base)
-            query = query[:m.start()] + f"VALUES ?{name} {{ {term} }}" + query[m.end():]
-            continue
-        where = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
-        if not where:
-            raise RunError(f"parameter {name}: the query has no WHERE {{ ... }} to bind "
-                           f"?{name} in", option="param")
-        term = _term_for(name, raw, _guess_kind(raw), base)
-        query = (query[:where.end()] + f" VALUES ?{name} {{ {term} }} "
-                 + query[where.end():])
-    return query
+def visible(text: str, cell: bool = False) -> str:
+    """`text` with its control characters made visible; tab, line feed and carriage return
+    are kept unless `cell`."""
+    return text.translate(_CELL if cell else _PICTURES)
 
 
 def _syntax_message(exc: SyntaxError) -> str:
@@ -319,11 +279,11 @@ def _table(solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> str:
             if term is None:
                 row.append("")
             elif type(term) is ox.Literal:
-                row.append(term.value)
+                row.append(visible(term.value, cell=True))
             elif type(term) is ox.NamedNode:
-                row.append(iri(term.value))
+                row.append(visible(iri(term.value), cell=True))
             else:
-                row.append(c.term(term))
+                row.append(visible(c.term(term), cell=True))
         rows.append(row)
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
 

@@ -154,12 +154,14 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True,
               help="SELECT/ASK: table, csv, tsv, json. CONSTRUCT/DESCRIBE: turtle or jsonld.")
+@click.option("--allow-service", is_flag=True,
+              help="Let an embedded query use SERVICE (it sends requests to other hosts).")
 def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
           query_name: str | None, list_queries: bool, params: tuple[str, ...],
           endpoint: str | None, graphs: tuple[str, ...], timeout: float, retries: int,
-          auth_env: str | None, fmt: str) -> None:
+          auth_env: str | None, fmt: str, allow_service: bool) -> None:
     """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME), embedded or on
-    a SPARQL endpoint (--endpoint URL).
+    a SPARQL endpoint (--endpoint URL). --timeout limits an embedded query too.
 
     The project's prefixes (pkg, pkgd, pkgp, pkgps, pkgpq, pkgpr, id, rdf, rdfs, xsd, schema,
     prov, skos, wd, wdt) are predeclared."""
@@ -196,13 +198,16 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     for name in subject_parameters(text):
         if name not in bound and subject:
             bound[name] = subject
-    text = bind_params(text, bound, base)
     for warning in unknown_terms(text, c.voc if c is not None else None):
         click.echo(f"personkg: warning: {warning}", err=True)
     if c is not None:
+        if not 0 < timeout < float("inf"):
+            raise RunError("--timeout must be a positive number of seconds")
         options.warn_unknown_ids(bound, c.dataset)
-        click.echo(run_query(c.graph.store(), text, fmt, origin, base), nl=False)
+        click.echo(run_query(c.graph.store(), text, fmt, origin, base, bound,
+                             allow_service=allow_service, timeout=timeout), nl=False)
         return
+    text = bind_params(text, bound, base)
     remote = options.endpoint(str(endpoint), timeout, retries, auth_env)
     result = remote.query(with_prefixes(text, base), graphs, origin, prefix_lines=len(PREFIXES))
     click.echo(render(result, fmt, base), nl=False)
@@ -384,7 +389,13 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="personkg", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.Abort:
+    except KeyboardInterrupt:
+        click.echo("personkg: interrupted", err=True)
+        sys.exit(130)
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click has ended the ^C line
+            click.echo("personkg: interrupted", err=True)
+            sys.exit(130)
         click.echo("personkg: aborted", err=True)
         sys.exit(2)
     except click.ClickException as exc:
