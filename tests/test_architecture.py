@@ -234,7 +234,7 @@ def _without(voc: Vocabulary, *keys: str) -> Vocabulary:
 
     claims = {k: (replace(p, schema_org=None) if k in keys else p)
               for k, p in voc.claims.items()}
-    return replace(voc, claims=claims)
+    return replace(voc, claims=claims, memo={})
 
 
 def test_the_schemaorg_writer_names_no_property_key(voc):

@@ -155,8 +155,14 @@ class Vocabulary:
         return sorted({c.kind for c in self.classes.values() if c.kind})
 
     def claims_for(self, type_name: str) -> list[Property]:
-        """Claim properties a record of this type may use, in ontology key order."""
-        return [p for p in self.claims.values() if any(self.is_a(type_name, d) for d in p.domain)]
+        """Claim properties a record of this type may use, in ontology key order (worked
+        out once per type: the exporters ask for every work)."""
+        key = f"claims-for:{type_name}"
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [p for p in self.claims.values()
+                                      if any(self.is_a(type_name, d) for d in p.domain)]
+        return list(found)
 
     def entity_classes(self) -> list[EntityClass]:
         return [c for c in self.classes.values() if c.kind and c.kind != "sources"]

@@ -63,6 +63,14 @@ def _quickstatements(c: Compiled) -> quickstatements.QSExport:
     return qs
 
 
+def _csl_items(c: Compiled) -> list[dict[str, Any]]:
+    """The citations of the dataset's works, worked out once for both citation formats."""
+    if "csl-items" not in c.memo:
+        c.memo["csl-items"] = citations.csl_items(c.dataset, c.voc)
+    items: list[dict[str, Any]] = c.memo["csl-items"]
+    return items
+
+
 def _has_works(c: Compiled) -> bool:
     return any(e.type in c.voc.scholarly_types() for e in c.dataset.entities.values())
 
@@ -88,11 +96,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            in_build=lambda c: schemaorg.has_person(c.dataset)),
     Format("csl-json", "CSL-JSON citations", "works.csl.json",
            "application/vnd.citationstyles.csl+json",
-           lambda c: [citations.to_csl_json(c.dataset, c.voc)],
+           lambda c: [citations.to_csl_json(_csl_items(c))],
            "the scholarly works as CSL-JSON, for reference managers",
            in_build=lambda c: _has_works(c)),
     Format("bibtex", "BibTeX", "works.bib", "application/x-bibtex",
-           lambda c: [citations.to_bibtex(c.dataset, c.voc)],
+           lambda c: [citations.to_bibtex(_csl_items(c))],
            "the scholarly works as BibTeX", in_build=lambda c: _has_works(c)),
 )}
 

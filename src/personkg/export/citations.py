@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from ..compile import best_of
+from ..compile import best_claims
 from ..model import Claim, Dataset, Date, Entity, Text
 from ..vocab import Vocabulary
 
@@ -43,13 +43,24 @@ def _person(name: str) -> dict[str, str]:
     return {"literal": name}
 
 
-def _authors(ds: Dataset, voc: Vocabulary, w: Entity, low: set[str]) -> list[dict[str, str]]:
+def _best(w: Entity) -> dict[str, list[Claim]]:
+    """The work's best-rank claims by property, in record order (worked out once)."""
+    out: dict[str, list[Claim]] = {}
+    best = best_claims(w.claims)
+    for i, c in enumerate(w.claims):
+        if i in best:
+            out.setdefault(c.property, []).append(c)
+    return out
+
+
+def _authors(ds: Dataset, voc: Vocabulary, w: Entity, low: set[str],
+             best: dict[str, list[Claim]]) -> list[dict[str, str]]:
     found: list[tuple[int, str]] = []
     for prop in voc.claims_for(w.type):
         if prop.citation_field != "author":
             continue
         position, stated = voc.qualifier_for(prop, "position"), voc.qualifier_for(prop, "name")
-        for c in best_of(w.claims, prop.key):
+        for c in best.get(prop.key, []):
             if not _trusted(ds, c, low):
                 continue
             at = int(str(c.qualifiers.get(position, 0))) if position else 0
@@ -66,14 +77,15 @@ def _item(ds: Dataset, voc: Vocabulary, w: Entity) -> dict[str, Any]:
     low = voc.low_trust
     item: dict[str, Any] = {"id": w.id, "type": _CSL_TYPE.get(w.type, "article"),
                             "title": w.name}
-    authors = _authors(ds, voc, w, low)
+    best = _best(w)
+    authors = _authors(ds, voc, w, low, best)
     if authors:
         item["author"] = authors
     for prop in voc.claims_for(w.type):
         field = prop.citation_field
         if field in (None, "author"):
             continue
-        claims = [c for c in best_of(w.claims, prop.key) if _trusted(ds, c, low)]
+        claims = [c for c in best.get(prop.key, []) if _trusted(ds, c, low)]
         if not claims:
             continue
         value = claims[0].value
@@ -96,8 +108,9 @@ def csl_items(ds: Dataset, voc: Vocabulary) -> list[dict[str, Any]]:
     return [_item(ds, voc, w) for w in sorted(works, key=lambda e: e.id)]
 
 
-def to_csl_json(ds: Dataset, voc: Vocabulary) -> str:
-    return json.dumps(csl_items(ds, voc), indent=2, ensure_ascii=False) + "\n"
+def to_csl_json(items: list[dict[str, Any]]) -> str:
+    """CSL-JSON text of `csl_items`."""
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
 _BIBTEX_TYPE = {"thesis": "phdthesis", "paper-conference": "inproceedings", "article": "misc"}
@@ -135,11 +148,11 @@ def _bib_fields(item: dict[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
-def to_bibtex(ds: Dataset, voc: Vocabulary) -> str:
+def to_bibtex(items: list[dict[str, Any]]) -> str:
     """BibTeX made from the CSL-JSON items: @inproceedings with a venue, @phdthesis for a
     thesis, @misc for the rest (arXiv preprints with eprint and archiveprefix)."""
     out = []
-    for item in csl_items(ds, voc):
+    for item in items:
         fields = _bib_fields(item)
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
         out.append(f"@{_BIBTEX_TYPE.get(item['type'], 'misc')}{{{item['id']},\n{body}\n}}\n")
