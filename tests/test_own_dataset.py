@@ -84,3 +84,26 @@ def test_authors_without_records_reach_quickstatements_with_their_place(tmp_path
     parse_v1(result.out)
     # the record authors have no QID yet: they wait for reconcile, their ordinals kept apart
     assert "author: the value has no QID yet" in result.err
+
+
+def test_statements_and_references_have_namespaces_no_record_can_take(tmp_path):
+    from personkg.pipeline import compiled
+
+    data = tmp_path / "second"
+    shutil.copytree(SECOND, data)
+    # a record whose id looks like the old reference and statement names
+    (data / "places" / "ref-740621a9e9b4.yaml").write_text(
+        "id: ref-740621a9e9b4\ntype: Place\nname: Refville\n", encoding="utf-8")
+    c = compiled(data)
+    base = "https://example.org/kg/id/"
+    subjects = {line.split(" ", 1)[0][1:-1] for line in c.graph.lines}
+    statements = {s for s in subjects if "/statement/" in s}
+    references = {s for s in subjects if "/reference/" in s}
+    assert statements and all(s.startswith(base + "statement/") for s in statements)
+    assert references and all(s.startswith(base + "reference/") for s in references)
+    entities = subjects - statements - references
+    assert base + "ref-740621a9e9b4" in entities
+    assert not any("/" in s[len(base):] for s in entities if s.startswith(base))
+    turtle = (REPO / "tests" / "cases" / "second" / "export.turtle").read_text(encoding="utf-8")
+    assert "@prefix st: <https://example.org/kg/id/statement/> ." in turtle
+    assert "@prefix ref: <https://example.org/kg/id/reference/> ." in turtle

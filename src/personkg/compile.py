@@ -192,12 +192,16 @@ def content_hash(claim: Claim) -> str:
 
 
 def statement_iri(base: str, entity_id: str, claim: Claim) -> str:
-    """`<base><entity>-<property>-<hash of value and qualifiers>`."""
-    return f"{base}{entity_id}-{claim.property.replace('_', '-')}-{content_hash(claim)}"
+    """`<base>statement/<entity>-<property>-<hash of value and qualifiers>`: statements have
+    a namespace of their own (like Wikidata's wds:), and an id never holds a slash, so no
+    record can be one."""
+    return (f"{base}statement/{entity_id}-{claim.property.replace('_', '-')}-"
+            f"{content_hash(claim)}")
 
 
 def reference_iri(base: str, ref: Reference) -> str:
-    return f"{base}ref-{_digest(list(ref.key()), 12)}"
+    """`<base>reference/<hash of source, quote and url>` (like Wikidata's wdref:)."""
+    return f"{base}reference/{_digest(list(ref.key()), 12)}"
 
 
 def literal_for(value: Value, kind: str, base: str, terms: _Terms | None = None) -> str:

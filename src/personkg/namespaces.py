@@ -70,10 +70,12 @@ WDQS_SCHOLARLY = "https://query-scholarly.wikidata.org/sparql"
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """The prefixes written in Turtle and JSON-LD and predeclared for SPARQL queries, with
-    `id:` as the dataset's `base`."""
+    `id:` as the dataset's `base`, and `st:`/`ref:` its statements' and references'
+    namespaces (`<base>statement/`, `<base>reference/`, like Wikidata's wds: and wdref:)."""
     spaces = {
         "pkg": PKG, "pkgd": PKGD, "pkgp": PKGP, "pkgps": PKGPS, "pkgpq": PKGPQ, "pkgpr": PKGPR,
-        "id": base, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "schema": SCHEMA, "prov": PROV,
+        "id": base, "st": base + "statement/", "ref": base + "reference/",
+        "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "schema": SCHEMA, "prov": PROV,
         "skos": SKOS, "wd": WD, "wdt": WDT,
     }
     return {name: str(iri) for name, iri in spaces.items()}
