@@ -175,6 +175,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     given = [x for x in (sparql, query_file, query_name) if x]
     if len(given) != 1:
         raise RunError("give exactly one of: a SPARQL string, --file F.rq, --name NAME")
+    options.check_timeout(timeout)  # before any work, embedded or remote
     bindings = options.params(params)
     if query_name:
         named = named_query(query_name, library)
@@ -201,8 +202,6 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     for warning in unknown_terms(text, c.voc if c is not None else None):
         click.echo(f"personkg: warning: {warning}", err=True)
     if c is not None:
-        if not 0 < timeout < float("inf"):
-            raise RunError("--timeout must be a positive number of seconds")
         options.warn_unknown_ids(bound, c.dataset)
         click.echo(run_query(c.graph.store(), text, fmt, origin, base, bound,
                              allow_service=allow_service, timeout=timeout), nl=False)

@@ -117,9 +117,15 @@ def site_url(value: str | None) -> str | None:
     return value
 
 
-def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
+def check_timeout(timeout: float) -> float:
+    """`--timeout`, for servers and embedded queries alike: a finite positive number."""
     if not (math.isfinite(timeout) and timeout > 0):
         raise RunError(f"--timeout {timeout}: must be a finite positive number of seconds")
+    return timeout
+
+
+def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
+    check_timeout(timeout)
     if not 0 <= retries <= 10:
         raise RunError(f"--retries {retries}: must be between 0 and 10")
     return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
