@@ -158,3 +158,38 @@ def select_json(var: str, values: list[str]) -> str:
     """A SPARQL 1.1 JSON results body with one literal binding per row."""
     return json.dumps({"head": {"vars": [var]}, "results": {"bindings": [
         {var: {"type": "literal", "value": v}} for v in values]}})
+
+
+WIKIDATA_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wikidata"
+
+
+@dataclass(frozen=True)
+class Wikidata:
+    """Two Oxigraph servers split like Wikidata since 2025: `main` (people, organizations,
+    sources, classes) and `scholarly` (scholarly articles); SPARQL query URLs."""
+
+    main: str
+    scholarly: str
+
+
+def _load(base: str, path: Path) -> None:
+    import pyoxigraph as ox
+
+    from personkg.remote import Endpoint
+
+    triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    nt = "".join(f"{ox.Triple(t.subject, t.predicate, t.object)} .\n" for t in triples)
+    Endpoint(f"{base}/store").put_graph(nt, None)
+
+
+@contextmanager
+def wikidata_servers(tmp: Path, main: Path = WIKIDATA_FIXTURES / "main.ttl",
+                     scholarly: Path = WIKIDATA_FIXTURES / "scholarly.ttl") -> Iterator[Wikidata]:
+    """The Wikidata fixtures (tests/fixtures/wikidata/, fake QIDs) on two local servers."""
+    (tmp / "main").mkdir()
+    (tmp / "scholarly").mkdir()
+    with oxigraph_server(tmp / "main") as main_base, \
+            oxigraph_server(tmp / "scholarly") as scholarly_base:
+        _load(main_base, main)
+        _load(scholarly_base, scholarly)
+        yield Wikidata(f"{main_base}/query", f"{scholarly_base}/query")

@@ -6,24 +6,21 @@ from __future__ import annotations
 
 import shutil
 
-import pyoxigraph as ox
 import pytest
 from qs_grammar import parse_v1
-from servers import oxigraph_server
+from servers import Wikidata, wikidata_servers
 
 from conftest import REPO
 from personkg.remote import Endpoint
 
-FIXTURE = REPO / "tests" / "fixtures" / "wikidata" / "wikidata.ttl"
+WDT = "http://www.wikidata.org/prop/direct/"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture(scope="module")
 def wikidata(tmp_path_factory):
-    with oxigraph_server(tmp_path_factory.mktemp("wikidata")) as base:
-        triples = ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
-        nt = "".join(f"{ox.Triple(t.subject, t.predicate, t.object)} .\n" for t in triples)
-        Endpoint(f"{base}/store").put_graph(nt, None)
-        yield f"{base}/query"
+    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
+        yield servers
 
 
 @pytest.fixture
@@ -38,15 +35,21 @@ def _qid_of(endpoint: str, pattern: str) -> list[str]:
     return [sol["item"].value.rsplit("/", 1)[-1] for sol in rows]
 
 
-def _reconcile(run, data, wikidata, tmp_path, *extra):
-    return run("reconcile", "--data", str(data), "--endpoint", wikidata,
-               "--scholarly-endpoint", wikidata, "--cache", str(tmp_path / "cache"), *extra)
+def _reconcile(run, data, wikidata: Wikidata, tmp_path, *extra):
+    return run("reconcile", "--data", str(data), "--endpoint", wikidata.main,
+               "--scholarly-endpoint", wikidata.scholarly, "--cache", str(tmp_path / "cache"),
+               *extra)
+
+
+def _against(run, data, wikidata: Wikidata, *extra):
+    return run("export", "--data", str(data), "--format", "quickstatements", "--against",
+               wikidata.main, "--scholarly-endpoint", wikidata.scholarly, *extra)
 
 
 def test_reconcile_finds_the_fixture_items_by_identifier(run, data, wikidata, tmp_path):
-    person = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P2002> "janleike"')
-    drlhp = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P818> "1706.03741"')
-    dupes = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P818> "2203.02155"')
+    person = _qid_of(wikidata.main, f'?item <{WDT}P2002> "janleike"')
+    drlhp = _qid_of(wikidata.scholarly, f'?item <{WDT}P818> "1706.03741"')
+    dupes = _qid_of(wikidata.scholarly, f'?item <{WDT}P818> "2203.02155"')
     assert len(person) == len(drlhp) == 1 and len(dupes) == 2
     result = _reconcile(run, data, wikidata, tmp_path)
     assert result.code == 0, result.err
@@ -89,10 +92,9 @@ def test_reconcile_reruns_from_the_cache(run, data, wikidata, tmp_path):
 
 def test_against_emits_nothing_the_fixture_already_has(run, data, wikidata, tmp_path):
     assert _reconcile(run, data, wikidata, tmp_path, "--write").code == 0
-    person = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P2002> "janleike"')[0]
+    person = _qid_of(wikidata.main, f'?item <{WDT}P2002> "janleike"')[0]
     full = run("export", "--data", str(data), "--format", "quickstatements")
-    diff = run("export", "--data", str(data), "--format", "quickstatements",
-               "--against", wikidata)
+    diff = _against(run, data, wikidata)
     assert full.code == 0 and diff.code == 0, diff.err
     parse_v1(diff.out)
     full_lines = [ln.split("\t") for ln in full.out.splitlines()]
@@ -106,10 +108,10 @@ def test_against_emits_nothing_the_fixture_already_has(run, data, wikidata, tmp_
     # the birth year: sources disagree (1986 or 1987), so it is not exported at all
     assert not any(ln[:2] == [person, "P569"] for ln in full_lines + diff_lines)
     # the fixture dates the reward-modeling paper a day later: a conflict, reported only
-    paper = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P818> "1811.07871"')[0]
+    paper = _qid_of(wikidata.scholarly, f'?item <{WDT}P818> "1811.07871"')[0]
     assert any(ln[:2] == [paper, "P577"] for ln in full_lines)
     assert not any(ln[:2] == [paper, "P577"] for ln in diff_lines)
-    assert f"conflict: {paper} P577: Wikidata has 2018-11-20T00:00:00Z" in diff.err
+    assert f"conflict: {paper} P577: Wikidata has 2018-11-20 (day)" in diff.err
     # what is not on Wikidata yet is still emitted (the paper's arXiv id is there; its title
     # and date are compared too)
     assert len(diff_lines) < len(full_lines)
@@ -118,23 +120,29 @@ def test_against_emits_nothing_the_fixture_already_has(run, data, wikidata, tmp_
 def test_against_emits_only_the_reference_for_an_unreferenced_statement(run, data, wikidata,
                                                                         tmp_path):
     assert _reconcile(run, data, wikidata, tmp_path, "--write").code == 0
-    person = _qid_of(wikidata, '?item <http://www.wikidata.org/prop/direct/P2002> "janleike"')[0]
-    deepmind = _qid_of(wikidata, '?item <http://www.w3.org/2000/01/rdf-schema#label> '
-                                 '"DeepMind"@en')[0]
-    openai = _qid_of(wikidata, '?item <http://www.w3.org/2000/01/rdf-schema#label> '
-                               '"OpenAI"@en')[0]
+    person = _qid_of(wikidata.main, f'?item <{WDT}P2002> "janleike"')[0]
+    deepmind = _qid_of(wikidata.main, f'?item <{LABEL}> "DeepMind"@en')[0]
+    openai = _qid_of(wikidata.main, f'?item <{LABEL}> "OpenAI"@en')[0]
     # a person confirms the organizations (reconcile only offers label matches as candidates)
     for stem, qid in (("deepmind", deepmind), ("openai", openai)):
         path = data / "organizations" / f"{stem}.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("wikidata: null",
                                                                  f"wikidata: {qid}"),
                         encoding="utf-8")
-    diff = run("export", "--data", str(data), "--format", "quickstatements",
-               "--against", wikidata)
+    diff = _against(run, data, wikidata)
     lines = [ln.split("\t") for ln in diff.out.splitlines()]
+    full = run("export", "--data", str(data), "--format", "quickstatements")
+    full_lines = [ln.split("\t") for ln in full.out.splitlines()]
     deepmind_lines = [ln for ln in lines if ln[:3] == [person, "P108", deepmind]]
-    # the fixture's DeepMind employment has no reference: only references are emitted
-    assert deepmind_lines and all(ln[3].startswith("S") for ln in deepmind_lines)
-    # the fixture's OpenAI employment has a reference: nothing is emitted for it
-    assert not any(ln[:3] == [person, "P108", openai] for ln in lines)
-    assert "get only a reference" in diff.err
+    # the fixture's DeepMind employment has no reference: each of ours is sent again, with
+    # the statement's qualifiers (start and end), so QuickStatements adds it to that statement
+    assert deepmind_lines == [ln for ln in full_lines if ln[:3] == [person, "P108", deepmind]]
+    assert all(ln[3:5] == ["P580", "+2016-00-00T00:00:00Z/9"] for ln in deepmind_lines)
+    # the fixture's OpenAI employment has one of our references (TIME): only the others go
+    ours = [ln for ln in full_lines if ln[:3] == [person, "P108", openai]]
+    sent = [ln for ln in lines if ln[:3] == [person, "P108", openai]]
+    time100 = [ln for ln in ours if '"https://time.com/collection/time100-ai/6310616/jan-leike"'
+               in ln]
+    assert len(time100) == 1 and len(ours) > 1
+    assert sent == [ln for ln in ours if ln not in time100]
+    assert "get a missing reference" in diff.err

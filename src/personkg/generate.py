@@ -204,7 +204,42 @@ def record_schemas(voc: Vocabulary) -> dict[str, dict[str, Any]]:
                                      "ongoing positions end there on timelines"},
         },
     }
+    out["reconciliation"] = _reconciliation_schema()
     return out
+
+
+#: what `personkg reconcile` found for an entity without a QID (see wikidata/verdicts.py)
+VERDICTS = ["matched", "absent", "candidate", "duplicate", "conflict"]
+
+
+def _reconciliation_schema() -> dict[str, Any]:
+    """`reconciliation.yaml`: reconcile's verdict per entity id, which `export
+    --create-missing` reads (only entities checked absent are created)."""
+    qid = {"type": "string", "pattern": QID_PATTERN}
+    entry = {
+        "type": "object", "additionalProperties": False,
+        "required": ["verdict", "checked", "endpoint", "of"],
+        "properties": {
+            "verdict": {"enum": VERDICTS},
+            "qid": qid,
+            "candidates": {"type": "array", "items": qid},
+            "checked": {"type": "string", "format": "personkg-date",
+                        "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                        "description": "the day the endpoint was asked"},
+            "endpoint": {"type": "string", "pattern": URL_PATTERN},
+            "of": {"type": "string", "pattern": "^[0-9a-f]{16}$",
+                   "description": "fingerprint of the name, type and identifiers looked up; "
+                                  "a record changed since is unchecked again"},
+        },
+    }
+    return {
+        "$schema": JSON_SCHEMA,
+        "$id": f"{SCHEMA_BASE}reconciliation.schema.json",
+        "title": "personkg reconciliation verdicts (written by `personkg reconcile --write`)",
+        "type": "object", "additionalProperties": False,
+        "properties": {"verdicts": {"type": "object", "additionalProperties": entry,
+                                    "propertyNames": {"pattern": ID_PATTERN}}},
+    }
 
 
 def _authors_schema() -> dict[str, Any]:

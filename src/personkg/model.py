@@ -16,7 +16,7 @@ from .load import LineDict, LineList, RawRecord
 from .namespaces import DEFAULT_BASE
 
 __all__ = ["Date", "Text", "Value", "Reference", "Claim", "Entity", "Source", "Dataset",
-           "AuthorList", "parse_date", "entity_from_raw", "source_from_raw"]
+           "AuthorList", "Verdict", "parse_date", "entity_from_raw", "source_from_raw"]
 
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 #: the years a date may have, written as a number or as text (the schemas' minimum and
@@ -150,6 +150,21 @@ class Source:
         return str(self.fields.get("trust", "low"))
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What `personkg reconcile` found for one entity without a QID, on the day `checked`,
+    at `endpoint`: matched (`qid`), absent, candidate(s), duplicate or conflict. `of` is
+    the fingerprint of what was looked up (name, type, identifiers)."""
+
+    verdict: str
+    checked: str
+    endpoint: str
+    of: str
+    qid: str | None = None
+    candidates: tuple[str, ...] = ()
+    line: int = 0
+
+
 @dataclass
 class Dataset:
     """All records of one data folder, by id."""
@@ -162,6 +177,8 @@ class Dataset:
     #: ids of records that failed to load (layers 1-2, or in no record folder): what points
     #: at them is not reported again
     broken: set[str] = field(default_factory=set)
+    #: reconcile's verdicts (`reconciliation.yaml`), by entity id
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
 
     @property
     def subject(self) -> str | None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 __all__ = [
     "Namespace", "PKG", "PKGD", "PKGP", "PKGPS", "PKGPQ", "PKGPR", "PKGSH", "DEFAULT_BASE",
     "DEFAULT_GRAPH", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
-    "SKOS", "SCHEMA", "PROV", "WD", "WDT", "WDP", "WDPS", "WIKIDATA_PAGE", "WDQS",
+    "SKOS", "SCHEMA", "PROV", "WD", "WDT", "WDP", "WDPS", "WDPSV", "WDPQ", "WDPR",
+    "WIKIDATA_PAGE", "WDQS",
     "WDQS_SCHOLARLY", "WIKIBASE", "SVG", "JSON_SCHEMA", "prefixes", "PREFIXES",
 ]
 
@@ -62,6 +63,9 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 WDP = Namespace("http://www.wikidata.org/prop/")
 WDPS = Namespace("http://www.wikidata.org/prop/statement/")
+WDPSV = Namespace("http://www.wikidata.org/prop/statement/value/")
+WDPQ = Namespace("http://www.wikidata.org/prop/qualifier/")
+WDPR = Namespace("http://www.wikidata.org/prop/reference/")
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/{}"
 WDQS = "https://query.wikidata.org/sparql"

@@ -30,7 +30,7 @@ from .errors import DataError, RunError
 from .export import FORMATS, Compiled
 from .generate import generated_files
 from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file, unknown_folders
-from .model import AuthorList, Dataset, Entity, Source
+from .model import AuthorList, Dataset, Entity, Source, Verdict
 from .namespaces import DEFAULT_BASE
 from .output import write_chunks, write_dir
 from .progress import progress
@@ -39,7 +39,10 @@ from .runtime import paused_gc, release_memory
 from .vocab import Vocabulary
 
 __all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
-           "load_dataset", "build", "compiled"]
+           "load_dataset", "build", "compiled", "RECONCILIATION"]
+
+#: reconcile's verdicts, beside dataset.yaml (written by `personkg reconcile --write`)
+RECONCILIATION = "reconciliation.yaml"
 
 
 @dataclass
@@ -82,6 +85,9 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         if meta:
             ds.metadata = meta
             ds.base = str(meta.get("base", ds.base))
+    verdicts_path = root / RECONCILIATION
+    if verdicts_path.is_file():
+        ds.verdicts = _load_verdicts(verdicts_path, shapes_dir, wording, report)
     owner: dict[str, Path] = {}
     # Records whose id matches their file name claim their id first, so a copy under
     # another name is the one reported as the duplicate.
@@ -174,6 +180,24 @@ def _load_metadata(path: Path, shapes_dir: Path, wording: Wording,
     problems = schema_check(item, shapes_dir, wording) or metadata_issues(item, shapes_dir)
     report.extend(problems)
     return None if problems else item.data
+
+
+def _load_verdicts(path: Path, shapes_dir: Path, wording: Wording,
+                   report: Report) -> dict[str, Verdict]:
+    """reconcile's verdicts per entity id (`reconciliation.yaml`), schema-checked."""
+    item = load_file(path, "reconciliation")
+    if isinstance(item, LoadProblem):
+        report.add(Issue.at(item.path, item.line, item.code, item.message, layer="yaml"))
+        return {}
+    problems = schema_check(item, shapes_dir, wording)
+    report.extend(problems)
+    table = item.data.get("verdicts") or {}
+    if problems or not isinstance(table, LineDict):
+        return {}
+    return {str(ent): Verdict(str(v["verdict"]), str(v["checked"]), str(v["endpoint"]),
+                              str(v["of"]), v.get("qid"), tuple(v.get("candidates") or ()),
+                              table.key_lines.get(ent, 0))
+            for ent, v in table.items()}
 
 
 def describe(data: Path | str | None = None) -> tuple[str, str | None]:

@@ -76,16 +76,24 @@ QS_FORMATS = ("quickstatements", "qs-csv")
 @click.option("--create-missing", is_flag=True,
               help="QuickStatements: create items (CREATE/LAST) for entities without a QID.")
 @click.option("--against", "against_url", metavar="URL",
-              help="QuickStatements: only what this Wikidata SPARQL endpoint lacks.")
-@click.option("--timeout", type=float, default=60.0, show_default=True,
-              help="With --against: seconds to wait for an answer.")
+              help="QuickStatements: only what Wikidata lacks, asked at this SPARQL endpoint "
+                   f"(`wikidata`: {WDQS}); scholarly works at --scholarly-endpoint.")
+@click.option("--scholarly-endpoint", metavar="URL", default=None,
+              help=f"With --against: the endpoint for scholarly works [default: {WDQS_SCHOLARLY}].")
+@click.option("--timeout", type=float, default=90.0, show_default=True,
+              help="With --against: seconds to wait for an answer (the Wikidata Query Service "
+                   "stops queries at 60).")
 def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path | None,
-           create_missing: bool, against_url: str | None, timeout: float) -> None:
+           create_missing: bool, against_url: str | None, scholarly_endpoint: str | None,
+           timeout: float) -> None:
     """Export the compiled graph (records that fail validation stop the export).
 
     QuickStatements formats list what they leave out (and why) on standard error."""
-    if fmt not in QS_FORMATS and (create_missing or against_url):
-        raise RunError("--create-missing and --against are for the QuickStatements formats")
+    if fmt not in QS_FORMATS and (create_missing or against_url or scholarly_endpoint):
+        raise RunError("--create-missing, --against and --scholarly-endpoint are for the "
+                       "QuickStatements formats")
+    if scholarly_endpoint and not against_url:
+        raise RunError("--scholarly-endpoint needs --against")
     if create_missing and fmt == "qs-csv":
         raise RunError("--create-missing needs --format quickstatements: in the CSV form "
                        "every row with an empty qid creates a new item")
@@ -101,14 +109,19 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
         if against_url:
             from ..wikidata.diff import against, fetch_existing
 
-            qids = sorted({e.wikidata for e in c.dataset.entities.values() if e.wikidata})
-            existing = fetch_existing(options.endpoint(against_url, timeout, 3, None), qids)
+            main_url = WDQS if against_url == "wikidata" else against_url
+            main_ep = options.endpoint(main_url, timeout, 3, None)
+            scholarly_ep = options.endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, 3,
+                                            None)
+            scholarly = c.voc.scholarly_types()
+            qids = {True: set(), False: set()}  # type: dict[bool, set[str]]
+            for e in c.dataset.entities.values():
+                if e.wikidata:
+                    qids[e.type in scholarly].add(e.wikidata)
+            existing = fetch_existing(main_ep, sorted(qids[False]))
+            existing.merge(fetch_existing(scholarly_ep, sorted(qids[True])))
             qs, diff = against(qs, existing, c.voc)
-            sys.stderr.write(f"against {against_url}: {diff.present} statements already there, "
-                             f"{diff.references_only} get only a reference, "
-                             f"{len(diff.conflicts)} conflicts (not emitted)\n")
-            for conflict in diff.conflicts:
-                sys.stderr.write(f"  conflict: {conflict}\n")
+            sys.stderr.write(diff.summary(f"{main_url} and {scholarly_ep.url}"))
         c.memo["quickstatements"] = qs
     text = FORMATS[fmt].text(c)
     if fmt in QS_FORMATS:
