@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ class Match:
     confidence: str  # high | candidate | duplicate | conflict | none
     evidence: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    endpoint: str = ""  # where it was looked up
 
     @property
     def accepted(self) -> bool:
@@ -60,6 +62,12 @@ class Reconciliation:
     matches: list[Match] = field(default_factory=list)
     queries: int = 0
     cached: int = 0
+    #: when the oldest answer used was fetched (seconds since the epoch): the day the
+    #: verdicts were checked, also when answers come from the cache
+    oldest: float | None = None
+
+    def fetched(self, when: float) -> None:
+        self.oldest = when if self.oldest is None else min(self.oldest, when)
 
     def to_text(self) -> str:
         out = []
@@ -98,7 +106,9 @@ class _Client:
         self.stats.queries += 1
         if path and path.is_file():
             self.stats.cached += 1
+            self.stats.fetched(path.stat().st_mtime)
             return json.loads(path.read_text(encoding="utf-8"))
+        self.stats.fetched(time.time())
         result = self.endpoint.query(query)
         rows = [{v.value: sol[v].value for v in result.variables if sol[v] is not None}
                 for sol in result]
@@ -156,7 +166,10 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
         rest = [e for e in todo if e.id not in found
                 and (e.type in scholarly_types) == scholarly_side]
         _by_label(rest, voc, clients[scholarly_side], found)
-    rec.matches.extend(_verdict(e.id, found.get(e.id), duplicates) for e in todo)
+    for e in todo:
+        match = _verdict(e.id, found.get(e.id), duplicates)
+        match.endpoint = clients[e.type in scholarly_types].endpoint.url
+        rec.matches.append(match)
     return rec
 
 
