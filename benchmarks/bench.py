@@ -115,7 +115,8 @@ def worker_fast(data: Path) -> dict:
     compiled = Compiled(ds, graph, voc)
     for fmt in GRAPH_FORMATS:
         _timed(out, f"export {fmt}", lambda f=FORMATS[fmt]: f.text(compiled))
-    _timed(out, "export quickstatements", lambda: to_v1(quickstatements(ds, voc, True)))
+    every = {e.id for e in ds.entities.values() if not e.wikidata}  # as if all checked absent
+    _timed(out, "export quickstatements", lambda: to_v1(quickstatements(ds, voc, every)))
     _timed(out, "export qs-csv", lambda: to_csv(quickstatements(ds, voc)))
     _timed(out, "export schemaorg",
            lambda: json.dumps(profile_page(ds, voc, default_entity(ds))))

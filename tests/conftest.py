@@ -57,3 +57,21 @@ def run_process(*args: str, cwd: Path | None = None) -> Result:
     proc = subprocess.run([sys.executable, "-m", "personkg", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def mark_absent(data: Path) -> Path:
+    """Record in `data`'s reconciliation.yaml that every entity without a QID was checked
+    absent on Wikidata today, as `personkg reconcile --write` would after finding nothing
+    (for tests of `--create-missing` that need no server). Returns `data`."""
+    import datetime
+
+    from personkg.pipeline import compiled
+    from personkg.wikidata.verdicts import fingerprint
+
+    c = compiled(data, shacl=False)
+    today = datetime.date.today().isoformat()
+    lines = [f'  {e.id}: {{verdict: absent, checked: "{today}", endpoint: '
+             f'"http://127.0.0.1/sparql", of: "{fingerprint(e, c.voc)}"}}\n'
+             for e in sorted(c.dataset.entities.values(), key=lambda e: e.id) if not e.wikidata]
+    (data / "reconciliation.yaml").write_text("verdicts:\n" + "".join(lines), encoding="utf-8")
+    return data

@@ -50,9 +50,11 @@ The V1 subset (one command per line, fields separated by exactly one TAB)
       rejected here, because they are ambiguous to a reader.) Year 0000 is rejected.
     - quantity: ``[+-]?digits[.digits]`` optionally followed by ``U<n>`` (unit item).
     - url: a quoted ``http://`` or ``https://`` URL, only for properties typed ``url``.
+* A removal is ``-Q<n> TAB P<n> TAB VALUE`` (removes the statement with that value), exactly
+  three fields: personkg writes one only to replace an author name string (P2093).
 * Rejected on purpose (valid QuickStatements, outside the subset): ``|``/``||`` separators,
-  removals (``-Q1 ...``), sitelinks (``Senwiki``), ``somevalue``/``novalue``, coordinates
-  (``@lat/lon``), quantities with bounds or tolerance, ``/J`` Julian dates, lexemes, forms,
+  removals with qualifiers or references, sitelinks (``Senwiki``), ``somevalue``/``novalue``,
+  coordinates (``@lat/lon``), quantities with bounds or tolerance, ``/J`` Julian dates, lexemes, forms,
   senses, properties and ``M`` ids as subjects or values, ``LAST`` as a value, comments
   (``/* */``), edit summaries, ranks, empty fields, spaces around fields, CR characters.
   Empty lines are allowed and skipped.
@@ -171,7 +173,7 @@ class Url:
 
 
 Value = Item | String | Monolingual | Time | Quantity | Url
-Action = Literal["CREATE", "statement", "label", "description", "alias"]
+Action = Literal["CREATE", "statement", "remove", "label", "description", "alias"]
 
 
 @dataclass
@@ -344,7 +346,7 @@ def _subject(token: str, n: int, created: bool) -> str:
     if token.upper() == "LAST" or re.fullmatch(r"q[0-9]+", token):
         raise QSSyntaxError(n, f"ids must be upper-case: {token!r}")
     if token.startswith("-"):
-        raise QSSyntaxError(n, "removals are outside the accepted subset")
+        raise QSSyntaxError(n, "a removal is -Q<n>, property and value, nothing more")
     if token.upper() == "CREATE":
         raise QSSyntaxError(n, "CREATE must be upper-case and alone on its line")
     raise QSSyntaxError(n, f"subject must be a Q id or LAST: {token!r}")
@@ -362,6 +364,11 @@ def _v1_line(
         if len(fields) != 1:
             raise QSSyntaxError(n, "CREATE must be alone on its line")
         return Command(None, "CREATE", line=n)
+    if fields[0].startswith("-") and _ITEM.fullmatch(fields[0][1:]) and len(fields) == 3:
+        if not _PROP.fullmatch(fields[1]):
+            _bad_property(fields[1], n)
+        value = _value(fields[2], n, _datatype_of(fields[1], datatypes))
+        return Command(fields[0][1:], "remove", property=fields[1], value=value, line=n)
     subject = _subject(fields[0], n, created)
     if len(fields) < 3:
         raise QSSyntaxError(n, "a command needs a subject, a property and a value")

@@ -92,7 +92,7 @@ def test_init_lays_out_a_repository(repo):
     files = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file())
     schemas = [f"data/schemas/{k}.schema.json" for k in
                ("awards", "dataset", "events", "organizations", "people", "places",
-                "quotations", "sources", "topics", "works")]
+                "quotations", "reconciliation", "sources", "topics", "works")]
     assert files == sorted([
         ".github/workflows/personkg.yml", ".gitignore", ".pre-commit-config.yaml", "README.md",
         "data/dataset.yaml", "data/people/ada-example.yaml", "data/people/example-coauthor.yaml",

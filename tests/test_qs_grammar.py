@@ -44,6 +44,13 @@ def test_simple_statement() -> None:
     ]
 
 
+def test_removal_of_a_statement() -> None:
+    """Help:QuickStatements, "Removing statements": a minus before the item."""
+    assert parse_v1(line("-Q4115189", "P2093", '"Jan Leike"')) == [
+        Command("Q4115189", "remove", property="P2093", value=String("Jan Leike"))
+    ]
+
+
 def test_statement_with_qualifier_and_sources() -> None:
     text = line(
         "Q4115189",
@@ -172,7 +179,8 @@ def test_datatypes_make_urls_and_check_types() -> None:
         ("Q42 P31 Q5", "TAB"),
         (line("CREATE", "P31", "Q5"), "alone"),
         (line("LAST", "P31", "Q5"), "LAST before any CREATE"),
-        (line("-Q42", "P31", "Q5"), "removals"),
+        (line("-Q42", "P31", "Q5", "P580", "+2017-00-00T00:00:00Z/9"), "a removal is"),
+        (line("-LAST", "P31", "Q5"), "a removal is"),
         (line("Q42", "Senwiki", '"Jan Leike"'), "sitelinks"),
         (line("Q42", "P31", "somevalue"), "outside"),
         (line("Q42", "P625", "@43.26/10.92"), "unrecognised"),

@@ -33,6 +33,8 @@ __all__ = ["profile_schema", "ID_PATTERN", "DATE_PATTERN", "record_schemas", "pr
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 QID_PATTERN = r"^Q[1-9]\d*$"
+DAY_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+FINGERPRINT_PATTERN = "^[0-9a-f]{16}$"
 URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 BASE_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+[/#]$"
@@ -47,6 +49,8 @@ PATTERN_WORDS: dict[str, tuple[str, str]] = {
                        "such as ada-example"),
     DATE_PATTERN: ("date", "YYYY, YYYY-MM or YYYY-MM-DD"),
     QID_PATTERN: ("Wikidata QID", "Q and a number without leading zeros, such as Q5"),
+    DAY_PATTERN: ("day", "YYYY-MM-DD"),
+    FINGERPRINT_PATTERN: ("fingerprint", "16 hex digits, as `personkg reconcile` writes it"),
     URL_PATTERN: ("web address", "http:// or https:// and an address without spaces"),
     LANG_PATTERN: ("language tag", "two or three lowercase letters, then any further parts "
                                    "of up to 8 letters or digits joined by hyphens, such as "
@@ -224,10 +228,10 @@ def _reconciliation_schema() -> dict[str, Any]:
             "qid": qid,
             "candidates": {"type": "array", "items": qid},
             "checked": {"type": "string", "format": "personkg-date",
-                        "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                        "pattern": DAY_PATTERN,
                         "description": "the day the endpoint was asked"},
             "endpoint": {"type": "string", "pattern": URL_PATTERN},
-            "of": {"type": "string", "pattern": "^[0-9a-f]{16}$",
+            "of": {"type": "string", "pattern": FINGERPRINT_PATTERN,
                    "description": "fingerprint of the name, type and identifiers looked up; "
                                   "a record changed since is unchecked again"},
         },

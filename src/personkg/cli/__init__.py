@@ -74,7 +74,13 @@ QS_FORMATS = ("quickstatements", "qs-csv")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--create-missing", is_flag=True,
-              help="QuickStatements: create items (CREATE/LAST) for entities without a QID.")
+              help="QuickStatements: create items (CREATE/LAST) for the entities without a QID "
+                   "that `personkg reconcile --write` checked absent (never for candidates, "
+                   "duplicates or unchecked entities).")
+@click.option("--checked-within", "window", type=click.IntRange(0, 365), default=None,
+              metavar="DAYS",
+              help="With --create-missing: trust an 'absent' verdict this many days "
+                   "[default: 7].")
 @click.option("--against", "against_url", metavar="URL",
               help="QuickStatements: only what Wikidata lacks, asked at this SPARQL endpoint "
                    f"(`wikidata`: {WDQS}); scholarly works at --scholarly-endpoint.")
@@ -84,8 +90,8 @@ QS_FORMATS = ("quickstatements", "qs-csv")
               help="With --against: seconds to wait for an answer (the Wikidata Query Service "
                    "stops queries at 60).")
 def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path | None,
-           create_missing: bool, against_url: str | None, scholarly_endpoint: str | None,
-           timeout: float) -> None:
+           create_missing: bool, window: int | None, against_url: str | None,
+           scholarly_endpoint: str | None, timeout: float) -> None:
     """Export the compiled graph (records that fail validation stop the export).
 
     QuickStatements formats list what they leave out (and why) on standard error."""
@@ -97,15 +103,17 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     if create_missing and fmt == "qs-csv":
         raise RunError("--create-missing needs --format quickstatements: in the CSV form "
                        "every row with an empty qid creates a new item")
+    if window is not None and not create_missing:
+        raise RunError("--checked-within needs --create-missing")
     c = options.compiled(data_dir, shacl=False)
-    c.entity, c.create_missing = entity_id, create_missing
+    c.entity = entity_id
     if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
                                              or c.dataset.entities[entity_id].type != "Person"):
         raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
     if fmt in QS_FORMATS:
         from ..export.quickstatements import quickstatements
 
-        qs = quickstatements(c.dataset, c.voc, create_missing=create_missing)
+        qs = quickstatements(c.dataset, c.voc, create=_creatable(c, create_missing, window))
         if against_url:
             from ..wikidata.diff import against, fetch_existing
 
@@ -122,6 +130,7 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
             existing.merge(fetch_existing(scholarly_ep, sorted(qids[True])))
             qs, diff = against(qs, existing, c.voc)
             sys.stderr.write(diff.summary(f"{main_url} and {scholarly_ep.url}"))
+        qs.not_created.update(c.memo.get("not-created", {}))
         c.memo["quickstatements"] = qs
     text = FORMATS[fmt].text(c)
     if fmt in QS_FORMATS:
@@ -130,6 +139,25 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
         click.echo(text, nl=False)
     else:
         write_file(output, text)
+
+
+def _creatable(c: pipeline.Compiled, create_missing: bool, window: int | None) -> set[str]:
+    """The entities `--create-missing` may create; the others counted on standard error."""
+    if not create_missing:
+        return set()
+    from ..wikidata.verdicts import WINDOW_DAYS, creatable
+
+    window = WINDOW_DAYS if window is None else window
+    create, left_out, endpoints = creatable(c.dataset, c.voc, window)
+    c.memo["not-created"] = left_out
+    if create:
+        click.echo(f"creating at most {len(create)} items for entities checked absent within "
+                   f"{window} days at {', '.join(sorted(endpoints))}", err=True)
+    else:
+        click.echo("--create-missing: no entity was checked absent on Wikidata within "
+                   f"{window} days; nothing is created (run `personkg reconcile --write`)",
+                   err=True)
+    return create
 
 
 @cli.command()
@@ -274,7 +302,8 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
 @click.option("--scholarly-endpoint", metavar="URL", default=None,
               help=f"Endpoint for scholarly works [default: {WDQS_SCHOLARLY}].")
 @click.option("--write", is_flag=True,
-              help="Store accepted QIDs in the records (only their wikidata: lines change).")
+              help="Store accepted QIDs in the records (only their wikidata: lines change) and "
+                   "every verdict in reconciliation.yaml (what --create-missing reads).")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help="Answer cache [default: $XDG_CACHE_HOME/personkg/wikidata].")
 @click.option("--no-cache", is_flag=True, help="Ask the endpoints again; store nothing.")
@@ -299,10 +328,15 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
     rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
     if write:
+        from ..wikidata.verdicts import verdicts_of, write_verdicts
+
         written, refused = write_qids(c.dataset, rec)
         for r in refused:
             click.echo(str(r), err=True)
         click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
+        kept = write_verdicts(c.dataset, verdicts_of(rec, c.dataset, c.voc))
+        click.echo(f"recorded the verdicts of {kept} entities in "
+                   f"{c.dataset.root / pipeline.RECONCILIATION}", err=True)
         if refused:
             sys.exit(1)
 

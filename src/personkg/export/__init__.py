@@ -25,15 +25,15 @@ Chunks = Iterable[str | bytes]
 @dataclass
 class Compiled:
     """What a format writes: the dataset, its graph and vocabulary, and the options of the
-    command (`entity`: the person of a schema.org page; `create_missing`: QuickStatements
-    creates items for entities without a QID). `memo` keeps what two formats share (the
+    command (`entity`: the person of a schema.org page; `create`: the entities without a QID
+    that QuickStatements creates items for). `memo` keeps what two formats share (the
     QuickStatements of `quickstatements` and `qs-csv`) for one build."""
 
     dataset: Dataset
     graph: CompiledGraph
     voc: Vocabulary
     entity: str | None = None
-    create_missing: bool = False
+    create: frozenset[str] = frozenset()
     memo: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,7 +58,7 @@ def _quickstatements(c: Compiled) -> quickstatements.QSExport:
     caller left them in `memo`, e.g. reduced to what Wikidata lacks)."""
     if "quickstatements" not in c.memo:
         c.memo["quickstatements"] = quickstatements.quickstatements(
-            c.dataset, c.voc, create_missing=c.create_missing)
+            c.dataset, c.voc, create=c.create)
     qs: quickstatements.QSExport = c.memo["quickstatements"]
     return qs
 

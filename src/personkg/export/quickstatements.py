@@ -21,6 +21,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..compile import best_claims
@@ -51,13 +52,21 @@ class QSLine:
 class QSExport:
     blocks: list[list[QSLine]] = field(default_factory=list)  # one block per entity, in order
     skipped: Counter[str] = field(default_factory=Counter)
+    #: entities without a QID that are not created, by reason
+    not_created: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[QSLine]:
         return [line for block in self.blocks for line in block]
 
     def summary(self) -> str:
         exported = sum(1 for ln in self.lines() if ln.prop.startswith("P"))
-        out = [f"quickstatements: {exported} statement lines"]
+        created = sum(1 for ln in self.lines() if ln.prop == "CREATE")
+        out = [f"quickstatements: {exported} statement lines, {created} new items"]
+        if self.not_created:
+            total = sum(self.not_created.values())
+            out.append(f"not created: {total} entities without a QID:")
+            out.extend(f"  {n:5d}  {why}" for why, n in sorted(self.not_created.items(),
+                                                               key=lambda x: (-x[1], x[0])))
         if self.skipped:
             total = sum(self.skipped.values())
             out.append(f"left out {total}:")
@@ -165,32 +174,67 @@ def _references(claim: Claim, ds: Dataset, low_trust: set[str],
     return sorted(set(groups))
 
 
+def _name_string(prop: Property, claim: Claim, ent: Entity, ds: Dataset,
+                 voc: Vocabulary) -> tuple[Property, str, Claim] | None:
+    """For an item value without a QID (an author whose record has no QID yet), the string
+    property that stands for it on Wikidata (the one of the same schema.org term: author name
+    string, P2093), the name as printed (its `stated_as` qualifier, else the record's name)
+    and the claim reduced to the qualifiers that property takes (the series ordinal)."""
+    if not prop.schema_org:
+        return None
+    term = prop.schema_org.rsplit("/", 1)[-1]
+    alt = next((p for p in voc.by_schema_org(ent.type, term)
+                if p.kind == "string" and p.wikidata and p is not prop), None)
+    target = ds.entities.get(str(claim.value))
+    if alt is None or target is None:
+        return None
+    stated = voc.qualifier_for(prop, "name")
+    name = str(claim.qualifiers.get(stated, target.name)) if stated else target.name
+    kept = {k: v for k, v in claim.qualifiers.items() if k in alt.qualifiers}
+    return alt, name, Claim(alt.key, name, qualifiers=kept, references=claim.references)
+
+
+def _statement(prop: Property, claim: Claim, ent: Entity, ds: Dataset, voc: Vocabulary,
+               skipped: Counter[str]) -> tuple[Property, str, Claim] | None:
+    """The property, value and claim one best-rank claim is exported as, or None (counted
+    in `skipped`)."""
+    try:
+        return prop, _value(prop, claim.value, ds), claim
+    except LookupError:
+        alt = _name_string(prop, claim, ent, ds, voc)
+        if alt is None:
+            skipped[f"{claim.property}: the value has no QID yet"] += 1
+            return None
+        try:
+            return alt[0], _value(alt[0], alt[1], ds), alt[2]
+        except Unfit as exc:
+            skipped[f"{claim.property}: name string does not fit ({exc})"] += 1
+    except Unfit as exc:
+        skipped[f"{claim.property}: value does not fit {prop.wikidata_datatype} ({exc})"] += 1
+    return None
+
+
 def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
                   skipped: Counter[str]) -> list[QSLine]:
     out: list[QSLine] = []
     best = best_claims(ent.claims)
     for i, claim in enumerate(ent.claims):
-        prop = voc.claims[claim.property]
         if i not in best:
             if claim.rank == "deprecated":
                 skipped["deprecated statement (never exported)"] += 1
             else:
                 skipped["not best rank"] += 1
             continue
-        if not prop.wikidata:
+        if not voc.claims[claim.property].wikidata:
             skipped[f"{claim.property}: no Wikidata property"] += 1
             continue
         if claim.alternative:
             skipped[f"{claim.property}: alternative values (sources disagree)"] += 1
             continue
-        try:
-            value = _value(prop, claim.value, ds)
-        except LookupError:
-            skipped[f"{claim.property}: the value has no QID yet"] += 1
+        done = _statement(voc.claims[claim.property], claim, ent, ds, voc, skipped)
+        if done is None:
             continue
-        except Unfit as exc:
-            skipped[f"{claim.property}: value does not fit {prop.wikidata_datatype} ({exc})"] += 1
-            continue
+        prop, value, claim = done
         quals: list[tuple[str, str]] = []
         for key, qv in sorted(claim.qualifiers.items(),
                               key=lambda kv: _pnum(voc.qualifiers[kv[0]].wikidata)):
@@ -206,25 +250,28 @@ def _entity_lines(ent: Entity, subject: str, ds: Dataset, voc: Vocabulary,
             skipped[f"{claim.property}: rests only on low-trust sources"] += 1
             continue
         for group in refs:
-            out.append(QSLine(subject, prop.wikidata, value, tuple(quals), group))
+            out.append(QSLine(subject, str(prop.wikidata), value, tuple(quals), group))
     return sorted(set(out))
 
 
-def quickstatements(ds: Dataset, voc: Vocabulary, create_missing: bool = False) -> QSExport:
+def quickstatements(ds: Dataset, voc: Vocabulary, create: Collection[str] = ()) -> QSExport:
+    """The best-rank statements of entities with a QID; new items (CREATE) only for the
+    entities in `create` (those reconcile checked absent: see wikidata/verdicts.py), each
+    with its referenced statements (an item that would carry none is not created)."""
     export = QSExport()
     for ent in sorted(ds.entities.values(), key=lambda e: e.id):
         wd_class = voc.wikidata_class_of(ent.type)
         if ent.wikidata:
             export.blocks.append(_entity_lines(ent, ent.wikidata, ds, voc, export.skipped))
             continue
-        if not ent.claims and (not create_missing or wd_class is None):
+        if ent.id not in create or wd_class is None:
+            if ent.claims:
+                export.skipped["subject has no QID (run `personkg reconcile`)"] += \
+                    len(ent.claims)
             continue
-        if not create_missing:
-            export.skipped["subject has no QID (run `personkg reconcile`)"] += len(ent.claims)
-            continue
-        if wd_class is None:
-            export.skipped[f"subject of type {ent.type}, which is not created on Wikidata"] += \
-                len(ent.claims)
+        lines = _entity_lines(ent, "LAST", ds, voc, export.skipped)
+        if not lines:
+            export.not_created["it would carry no referenced statement"] += 1
             continue
         block = [QSLine("", "CREATE")]
         try:
@@ -232,11 +279,10 @@ def quickstatements(ds: Dataset, voc: Vocabulary, create_missing: bool = False) 
             if ent.description:
                 block.append(QSLine("LAST", "Den", _term(ent.description)))
         except Unfit:
-            export.skipped["label or description with a double quote"] += 1
+            export.not_created["label or description with a double quote"] += 1
             continue
         block.append(QSLine("LAST", INSTANCE_OF, wd_class))
-        block += _entity_lines(ent, "LAST", ds, voc, export.skipped)
-        export.blocks.append(block)
+        export.blocks.append(block + lines)
     return export
 
 

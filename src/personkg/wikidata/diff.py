@@ -167,16 +167,16 @@ class Diff:
     present: int = 0
     references_added: int = 0
     more_precise_there: int = 0
-    replaced_names: int = 0
-    names_resolved_there: int = 0
+    replaced: set[tuple[str, str]] = field(default_factory=set)  # (item, name) removed
+    resolved: set[tuple[str, str]] = field(default_factory=set)  # (item, place) left out
     conflicts: list[str] = field(default_factory=list)
     refinements: list[str] = field(default_factory=list)
 
     def summary(self, where: str) -> str:
         out = [f"against {where}: {self.present} statements already there "
                f"({self.more_precise_there} of them more precisely), "
-               f"{self.references_added} get a missing reference, {self.replaced_names} author "
-               f"name strings replaced by items, {self.names_resolved_there} name strings "
+               f"{self.references_added} get a missing reference, {len(self.replaced)} author "
+               f"name strings replaced by items, {len(self.resolved)} name strings "
                f"already items there, {len(self.refinements)} refinements and "
                f"{len(self.conflicts)} conflicts (not emitted)"]
         out += [f"  refinement: {r}" for r in self.refinements]
@@ -221,13 +221,13 @@ def _line(ln: QSLine, existing: Existing, single: set[str], diff: Diff) -> list[
     if ln.prop == AUTHOR_NAME and place and any(
             _ordinal(h.qualifiers) == place
             for h in existing.statements.get((ln.subject, AUTHOR), [])):
-        diff.names_resolved_there += 1
+        diff.resolved.add((ln.subject, place))
         return []
     out = [ln]
     if ln.prop == AUTHOR and place:
         for h in existing.statements.get((ln.subject, AUTHOR_NAME), []):
             if _ordinal(h.qualifiers) == place:
-                diff.replaced_names += 1
+                diff.replaced.add((ln.subject, h.value))
                 out.append(QSLine("-" + ln.subject, AUTHOR_NAME, f'"{h.value}"'))
     return out
 
