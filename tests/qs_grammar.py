@@ -56,8 +56,8 @@ The V1 subset (one command per line, fields separated by exactly one TAB)
   removals with qualifiers or references, sitelinks (``Senwiki``), ``somevalue``/``novalue``,
   coordinates (``@lat/lon``), quantities with bounds or tolerance, ``/J`` Julian dates,
   lexemes, forms, senses, properties and ``M`` ids as subjects or values, ``LAST`` as a
-  value, comments (``/* */``), edit summaries, ranks, empty fields, spaces around fields, CR characters.
-  Empty lines are allowed and skipped.
+  value, comments (``/* */``), edit summaries, ranks, empty fields, spaces around fields, CR
+  characters. Empty lines are allowed and skipped.
 
 The quoting rule for strings (V1 and CSV cells alike)
 -----------------------------------------------------
