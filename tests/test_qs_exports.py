@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
