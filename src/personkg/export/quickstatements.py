@@ -298,10 +298,11 @@ def _v1_rows(export: QSExport) -> list[list[str]]:
             merged.clear()  # LAST means the new item from here on
             continue
         key = (ln.subject, ln.prop, ln.value, ln.qualifiers)
-        if ln.subject == "LAST" and key in merged and ln.references:
+        if ln.subject == "LAST" and key in merged:
             row = merged[key]
+            has_group = len(row) > 3 + 2 * len(ln.qualifiers)
             for k, (s, v) in enumerate(ln.references):
-                row += ["!" + s if k == 0 else s, v]
+                row += ["!" + s if k == 0 and has_group else s, v]
             continue
         cells = [ln.subject, ln.prop, ln.value]
         for p, v in ln.qualifiers:
@@ -346,7 +347,8 @@ def to_csv(export: QSExport) -> str:
     commands on an item called `qid`. A cell holds a value in V1 syntax, CSV-quoted
     (`\"\"\"text\"\"\"`). In CSV every row with an empty `qid` creates an item, so new items
     need the V1 form (there are no label or description cells here; QuickStatements would take a
-    label cell verbatim, quotes included, so it would have to be unquoted)."""
+    label cell verbatim, quotes included, so it would have to be unquoted). With nothing to
+    edit, the output is the header `qid` alone."""
     if any(ln.prop == "CREATE" for ln in export.lines()):
         raise ValueError("new items need the V1 form: in CSV every row with an empty qid "
                          "creates an item")
@@ -364,4 +366,4 @@ def to_csv(export: QSExport) -> str:
             assert all(row), "a QuickStatements CSV cell is never empty"
             w.writerow(row)
         docs.append(buf.getvalue())
-    return "\n".join(docs)
+    return "\n".join(docs) or "qid\n"  # nothing to edit: the header alone
