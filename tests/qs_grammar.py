@@ -31,18 +31,28 @@ The V1 subset (one command per line, fields separated by exactly one TAB)
 * ``CREATE`` alone on a line: a new item; ``LAST`` (as a subject) then means that item.
   ``LAST`` before any ``CREATE`` is an error.
 * ``SUBJECT<TAB>P<n><TAB>VALUE`` then zero or more ``P<n><TAB>VALUE`` qualifier pairs, then
-  zero or more ``S<n><TAB>VALUE`` source pairs. All source pairs of a line form ONE reference
-  (as QuickStatements does). A qualifier after a source is an error; so is an odd pair (an
-  even number of fields).
+  zero or more ``S<n><TAB>VALUE`` source pairs. The source pairs form ONE reference (as
+  QuickStatements does), except that ``!S<n>`` starts a further reference group on the same
+  statement (``importDataFromV1``'s ``new_source_group``, used by ``compressCommands`` when
+  a new item is built; ``V1CommandParser.parse_statement`` in QS3). ``!S`` is accepted only
+  on ``LAST`` lines and only after a first ``S`` group: for an existing item the PHP tool
+  (``commandAddSources``) ignores the mark and makes all groups one reference. A qualifier
+  after a source is an error; so is an odd pair (an even number of fields).
+* A new item must not get two statement lines with the same property and value: the web tool
+  folds a new item's lines into one edit (``compressCommands``), where each line is a
+  statement of its own (checked by ``duplicate_statements``).
 * ``SUBJECT<TAB>Len<TAB>"text"`` (label), ``Den`` (description), ``Aen`` (alias), for any
-  lower-case language code (``[a-z]{2,3}`` optionally followed by ``-subtag``s); exactly three
+  lower-case language code (``[a-z]{2,3}`` optionally followed by letter-only ``-subtag``s:
+  both parsers read a language as ``[a-z_-]+``, so ``es-419`` is rejected); exactly three
   fields; the value must be a quoted string.
 * SUBJECT is ``Q<n>`` or ``LAST``. Ids are upper-case letter + digits without leading zeros
   (``Q5``, ``P31``, ``S248``); ``q5``/``p31`` are errors.
 * Values:
     - item: ``Q<n>``
     - string: ``"text"`` (see the quoting rule below)
-    - monolingual text: ``lang:"text"``, e.g. ``en:"Deep reinforcement learning"``
+    - monolingual text: ``lang:"text"``, e.g. ``en:"Deep reinforcement learning"``; the
+      language as for terms, without digits (``parseValueV1``/``parse_value_monolingualtext``
+      match ``^([a-z_-]+):"(.*)"$``, so ``es-419:"…"`` is not a monolingual text there)
     - time: exactly ``[+-]YYYY-MM-DDT00:00:00Z/P`` with P in 9 (year), 10 (month), 11 (day),
       and zeros below the precision: ``+2017-00-00T00:00:00Z/9``,
       ``+2017-06-00T00:00:00Z/10``, ``+2017-06-12T00:00:00Z/11``. (QuickStatements itself
@@ -69,11 +79,15 @@ strings only as ``"text"`` and documents no escaping either. So the rule here is
 
     a string is ``"`` + text + ``"``, where text is written verbatim (inner double quotes
     are written as they are: ``"Say "hi""`` is the string ``Say "hi"``), and text must not
-    contain a TAB, CR or LF, the sequence ``||`` (a command separator in QuickStatements
-    2+), or a backslash directly before a double quote (that is somebody's attempt at
-    escaping, which QuickStatements would store literally), must not start or end with
-    white space (QuickStatements would trim it, so the value would not round-trip) and must
-    not be empty.
+    contain a TAB, CR or LF; nor a ``|`` (QS3's ``V1CommandParser.parse`` turns every ``||``
+    into a line break and every ``|`` into a TAB in the whole batch; the PHP
+    ``importDataFromV1`` does so in a one-line batch, the form of a ``#v1=`` URL); nor a curly
+    double quote U+201C/U+201D (QS3's ``BaseParser.parse_value`` replaces both with a straight
+    one, so the stored text would differ); nor a backslash directly before a double quote or
+    at the end (somebody's attempt at escaping, which QuickStatements would store literally;
+    PHP's ``fgetcsv`` in ``importDataFromCSV`` takes a backslash as its escape character); it
+    must not start or end with white space (QuickStatements would trim it, so the value would
+    not round-trip) and must not be empty (QS3 removes a label given an empty one).
 
 The CSV form
 ------------
@@ -83,16 +97,26 @@ cells: ``P<n>`` starts a statement whose cell is the main value; ``qal<n>`` (low
 ``qal`` + property number without ``P``) adds a qualifier ``P<n>`` to the statement to its
 left; ``S<n>`` starts a reference on that statement and lower-case ``s<n>`` adds a further
 snak ``S<n>`` to the same reference; ``L<lang>``/``D<lang>``/``A<lang>`` set a label,
-description, alias. Every cell holds a value in V1 syntax after ordinary CSV (RFC 4180)
-decoding, so a string is written ``"""text"""`` in the file. An empty cell does nothing (an
-empty statement cell must then have empty qualifier and source cells).
+description, alias. A statement, qualifier or source cell holds a value in V1 syntax after
+ordinary CSV (RFC 4180) decoding, so a string is written ``"""text"""`` in the file. A label,
+description or alias cell holds the text itself, unquoted: ``importDataFromCSV`` stores that
+cell verbatim (a quoted cell would keep its quotes in the label), and QS3's
+``CSVCommandParser.parse_line`` takes a cell it cannot read as another value as a string.
+
+Empty cells: the PHP parser does NOT skip them (``importDataFromCSV`` turns every cell of a
+row into a command; an empty statement value is an error), so every cell must be filled; the
+only empty cell allowed is ``qid``, which means ``CREATE``. Only the first row is a header in
+both parsers, so a batch whose rows have different shapes is written as several CSV
+documents, each with its own header row, separated by one empty line, pasted one at a time;
+``parse_csv`` reads such a file document by document.
 
 The CSV subset is the same as the V1 subset, plus: every row has exactly as many cells as
 the header; header cells are unique statement groups in the order P, qal..., S, s... (so a
 ``qal`` after an ``S``/``s`` column of the same statement is an error, as in V1); at most one
 reference (one ``S`` column) per statement, so that a CSV row means the same as the V1 line;
-labels/descriptions/aliases must be quoted strings too (QuickStatements 3 would also take an
-unquoted cell as a string; this subset does not). Rejected: ``-P31``/``-Len`` removal
+label/description/alias columns have a two-letter language (QS3's ``is_valid_label`` is
+``^L[a-z]{2}$``) and cells of plain text that QS3 would not read as another value (an id, a
+time, a number, ``somevalue``, ``lang:"…"``, a quoted string). Rejected: ``-P31``/``-Len`` removal
 columns, ``#`` comment columns, sitelink columns (``Senwiki``), ``LAST`` or anything but a
 Q id in ``qid``, multi-line cells. Header errors are reported on line 1.
 
@@ -119,6 +143,7 @@ __all__ = [
     "Time",
     "Url",
     "Value",
+    "duplicate_statements",
     "parse_csv",
     "parse_v1",
 ]
@@ -185,7 +210,13 @@ class Command:
     value: Value | None = None
     qualifiers: list[tuple[str, Value]] = field(default_factory=list)  # ("P580", Time(...))
     references: list[tuple[str, Value]] = field(default_factory=list)  # ("S248", Item(...))
+    #: further reference groups of the same statement (V1 ``!S``, new items only)
+    more_references: list[list[tuple[str, Value]]] = field(default_factory=list)
     line: int = field(default=0, compare=False)
+
+    def reference_groups(self) -> list[list[tuple[str, Value]]]:
+        """All reference groups of the statement: ``references`` then ``more_references``."""
+        return ([self.references] if self.references else []) + self.more_references
 
 
 # --------------------------------------------------------------------------- lexical
@@ -193,7 +224,8 @@ class Command:
 _ITEM = re.compile(r"Q[1-9][0-9]*")
 _PROP = re.compile(r"P[1-9][0-9]*")
 _SOURCE = re.compile(r"S[1-9][0-9]*")
-_LANG = r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*"
+_NEW_GROUP = re.compile(r"!S[1-9][0-9]*")
+_LANG = r"[a-z]{2,3}(?:-[a-z]{1,8})*"
 _TERM = re.compile(r"([LDA])(" + _LANG + r")")
 _MONO = re.compile(r"(" + _LANG + r"):(\".*\")", re.S)
 _TIME = re.compile(r"([+-])([0-9]{4})-([0-9]{2})-([0-9]{2})T00:00:00Z/([0-9]+)")
@@ -226,8 +258,16 @@ def _quoted(token: str, n: int, what: str = "string") -> str:
         raise QSSyntaxError(n, "empty string")
     if any(c in text for c in "\t\r\n"):
         raise QSSyntaxError(n, "string contains a tab or line break")
-    if "||" in text:
-        raise QSSyntaxError(n, "string contains '||', a QuickStatements command separator")
+    if "|" in text:
+        raise QSSyntaxError(
+            n, "string contains '|' (QuickStatements reads '|' as TAB and '||' as a line break)"
+        )
+    if "\u201c" in text or "\u201d" in text:
+        raise QSSyntaxError(
+            n, "string contains a curly double quote (QuickStatements 3 straightens it)"
+        )
+    if text.endswith("\\"):
+        raise QSSyntaxError(n, "string ends with a backslash (an escape in PHP's CSV reader)")
     if '\\"' in text:
         raise QSSyntaxError(
             n, 'string contains \\" (QuickStatements has no escapes; write inner quotes as-is)'
@@ -289,8 +329,12 @@ def _value(token: str, n: int, datatype: str | None = None) -> Value:
         if token[0].islower():
             raise QSSyntaxError(n, f"ids must be upper-case: {token!r}")
         raise QSSyntaxError(n, f"only Q ids are accepted as entity values: {token!r}")
-    elif re.fullmatch(r"[A-Za-z_-]+:\".*", token):
-        raise QSSyntaxError(n, f'malformed monolingual text {token!r} (want lang:"text")')
+    elif re.fullmatch(r"[A-Za-z0-9_-]+:\".*", token, re.S):
+        raise QSSyntaxError(
+            n,
+            f'malformed monolingual text {token!r} (want lang:"text", the language in '
+            "lower-case letters and '-' only: QuickStatements reads no digits there)",
+        )
     else:
         raise QSSyntaxError(
             n, f"unrecognised value {token!r} (strings and URLs must be in double quotes)"
@@ -419,8 +463,10 @@ def _bad_property(what: str, n: int) -> NoReturn:
 def _v1_pairs(
     cmd: Command, pairs: list[str], n: int, datatypes: Mapping[str, str] | None
 ) -> None:
-    """Add a statement line's qualifier pairs, then its source pairs, to `cmd`."""
+    """Add a statement line's qualifier pairs, then its source pairs (``!S`` starting a
+    further group), to `cmd`."""
     in_sources = False
+    group = cmd.references
     for i in range(0, len(pairs), 2):
         key, raw = pairs[i], pairs[i + 1]
         if _PROP.fullmatch(key):
@@ -429,7 +475,19 @@ def _v1_pairs(
             cmd.qualifiers.append((key, _value(raw, n, _datatype_of(key, datatypes))))
         elif _SOURCE.fullmatch(key):
             in_sources = True
-            cmd.references.append((key, _value(raw, n, _datatype_of(key, datatypes))))
+            group.append((key, _value(raw, n, _datatype_of(key, datatypes))))
+        elif _NEW_GROUP.fullmatch(key):
+            if cmd.subject != "LAST":
+                raise QSSyntaxError(
+                    n, f"{key}: a further reference group on an existing item's line is merged "
+                    "into one reference by QuickStatements; write one line per reference",
+                )
+            if not in_sources:
+                raise QSSyntaxError(n, f"{key}: '!S' must follow a first S… reference group")
+            group = []
+            cmd.more_references.append(group)
+            key = key[1:]
+            group.append((key, _value(raw, n, _datatype_of(key, datatypes))))
         elif _ANY_ID_CI.fullmatch(key) and key[0].islower():
             raise QSSyntaxError(n, f"ids must be upper-case: {key!r}")
         else:
@@ -487,8 +545,12 @@ def _csv_header(header: list[str]) -> list[_Group]:
             raise QSSyntaxError(n, f"duplicate header cell {cell!r} in one statement group")
         if _PROP.fullmatch(cell):
             groups.append(_Group("statement", col, cell))
-        elif m := _TERM.fullmatch(cell):
+        elif m := re.fullmatch(r"([LDA])([a-z]{2})", cell):
             groups.append(_Group(_TERM_ACTION[m.group(1)], col, m.group(2)))
+        elif _TERM.fullmatch(cell):
+            raise QSSyntaxError(
+                n, f"{cell}: QuickStatements 3 reads only two-letter languages in CSV columns"
+            )
         elif m := re.fullmatch(r"qal([1-9][0-9]*)", cell):
             g = _statement_before(groups, cell, "a qualifier")
             if g.sources:
@@ -545,8 +607,46 @@ def _bad_header_cell(cell: str) -> NoReturn:
     raise QSSyntaxError(n, f"unrecognised header cell {cell!r}")
 
 
+def _csv_term(cell: str, n: int) -> str:
+    """A label/description/alias cell: the text itself, unquoted (see the module docstring)."""
+    if cell.startswith('"') or cell.endswith('"'):
+        raise QSSyntaxError(
+            n, "a label, description or alias cell is plain text: QuickStatements would keep "
+            f"the quotes of {cell!r}",
+        )
+    text = _quoted('"' + cell + '"', n, "a label, description or alias")
+    if (
+        text in ("LAST", "somevalue", "novalue")
+        or _ANY_ID_CI.fullmatch(text)
+        or _QUANTITY.fullmatch(text)
+        or re.fullmatch(r"[+-]?[0-9]+-[0-9]{2}-[0-9]{2}T.*|@.*|[a-z_-]+:\".*\"", text, re.S)
+    ):
+        raise QSSyntaxError(
+            n, f"label cell {text!r} would be read as another kind of value by QuickStatements 3"
+        )
+    return text
+
+
 def parse_csv(text: str, datatypes: Mapping[str, str] | None = None) -> list[Command]:
-    """Parse QuickStatements CSV text in the accepted subset."""
+    """Parse QuickStatements CSV text in the accepted subset: one or more CSV documents, each
+    with its header row, separated by one empty line (each is pasted on its own)."""
+    commands: list[Command] = []
+    offset = 0
+    for doc in text.split("\n\n"):
+        if doc.startswith("\n") or (offset and doc == ""):
+            raise QSSyntaxError(offset + 1, "two empty lines in a row, or one at the end")
+        try:
+            commands += _parse_csv_document(
+                doc if doc == "" or doc.endswith("\n") else doc + "\n", datatypes
+            )
+        except QSSyntaxError as exc:
+            raise QSSyntaxError(exc.line_number + offset, exc.message) from None
+        offset += doc.count("\n") + 2 - (1 if doc.endswith("\n") else 0)
+    return commands
+
+
+def _parse_csv_document(text: str, datatypes: Mapping[str, str] | None) -> list[Command]:
+    """One CSV document (one header row, then its rows)."""
     _check_datatypes(datatypes)
     if "\r" in text:
         # Report the line of the first CR.
@@ -567,7 +667,7 @@ def parse_csv(text: str, datatypes: Mapping[str, str] | None = None) -> list[Com
                 width = len(row)
                 continue
             if row == []:
-                continue
+                raise QSSyntaxError(n, "empty line inside a CSV document")
             if len(row) != width:
                 raise QSSyntaxError(n, f"row has {len(row)} cells, the header has {width}")
             commands.extend(_csv_row(row, n, groups, datatypes))
@@ -604,11 +704,16 @@ def _csv_row(
                     f"qualifier/source cell {extra[0][1]} without a value in its "
                     "statement column",
                 )
-            continue
+            raise QSSyntaxError(
+                n, f"empty cell in column {g.col + 1} (QuickStatements does not skip it)"
+            )
+        empty = [k for c, k in g.quals + g.sources if row[c] == ""]
+        if empty:
+            raise QSSyntaxError(n, f"empty {empty[0]} cell (QuickStatements does not skip it)")
         if g.kind == "statement":
             commands.append(_csv_statement(g, row, subject, n, datatypes))
         else:
-            text_ = _quoted(cell, n, "a label, description or alias")
+            text_ = _csv_term(cell, n)
             commands.append(
                 Command(subject, g.kind, language=g.key, value=String(text_), line=n)
             )
@@ -635,3 +740,20 @@ def _csv_statement(
             rv = _value(row[c], n, _datatype_of(k, datatypes))
             cmd.references.append((k, rv))
     return cmd
+
+
+def duplicate_statements(commands: list[Command]) -> list[tuple[int, str, Value | None]]:
+    """Statement lines of one new item (after a ``CREATE``) with the same property and value
+    as an earlier line of that item: ``(line, property, value)`` for each. The web tool builds
+    a new item in one edit (``compressCommands``), where each of them is a new statement."""
+    out: list[tuple[int, str, Value | None]] = []
+    seen: set[tuple[str, str]] = set()
+    for cmd in commands:
+        if cmd.action == "CREATE":
+            seen = set()
+        elif cmd.action == "statement" and cmd.subject == "LAST" and cmd.property:
+            key = (cmd.property, repr(cmd.value))
+            if key in seen:
+                out.append((cmd.line, cmd.property, cmd.value))
+            seen.add(key)
+    return out

@@ -14,6 +14,7 @@ from qs_grammar import (
     String,
     Time,
     Url,
+    duplicate_statements,
     parse_csv,
     parse_v1,
 )
@@ -173,6 +174,13 @@ def test_datatypes_make_urls_and_check_types() -> None:
         (line("Q42", "P1476", 'en:" padded"'), "white space"),
         (line("Q42", "P2002", '""'), "empty string"),
         (line("Q42", "P2002", '"a||b"'), "||"),
+        (line("Q42", "P2002", '"a|b"'), "'|'"),
+        (line("Q42", "P1476", 'en:"say \u201chi\u201d"'), "curly"),
+        (line("Q42", "Len", '"\u201cJan\u201d"'), "curly"),
+        (line("Q42", "P2002", '"C:\\"'), "backslash"),
+        (line("Q42", "P1476", 'es-419:"Hola"'), "no digits"),
+        (line("Q42", "Les-419", '"Hola"'), "expected a property"),
+        (line("Q42", "P31", "Q5", "S248", "Q1", "!S248", "Q2"), "existing item"),
         (line("Q42", "P31", "Q5", ""), "empty field"),
         (line("Q42", "P31", "Q5 "), "white space"),
         ("Q42|P31|Q5", "'|' separators"),
@@ -202,6 +210,29 @@ def test_malformed_v1_line_is_reported_on_its_line(bad: str, needle: str) -> Non
     assert str(err).startswith(f"line {expected_line}: ")
 
 
+def test_further_reference_groups_on_a_new_items_line() -> None:
+    [_, cmd] = parse_v1(
+        v1("CREATE", line("LAST", "P31", "Q5", "S248", "Q1", "S813", "+2024-00-00T00:00:00Z/9",
+                          "!S248", "Q2", "S813", "+2025-00-00T00:00:00Z/9", "!S854",
+                          '"https://example.org/"'))
+    )
+    assert cmd.references == [("S248", Item("Q1")), ("S813", Time("+2024-00-00T00:00:00Z", 9))]
+    assert cmd.more_references == [
+        [("S248", Item("Q2")), ("S813", Time("+2025-00-00T00:00:00Z", 9))],
+        [("S854", String("https://example.org/"))],
+    ]
+    assert len(cmd.reference_groups()) == 3
+    err = error_of(parse_v1, v1("CREATE", line("LAST", "P31", "Q5", "!S248", "Q2")))
+    assert "must follow a first S" in err.message and err.line_number == 2
+
+
+def test_duplicate_statements_of_a_new_item_are_found() -> None:
+    text = v1("CREATE", line("LAST", "P31", "Q5", "S248", "Q1"),
+              line("LAST", "P31", "Q5", "S248", "Q2"), line("LAST", "P31", "Q6"),
+              "CREATE", line("LAST", "P31", "Q5"))
+    assert duplicate_statements(parse_v1(text)) == [(3, "P31", Item("Q5"))]
+
+
 def test_first_bad_line_wins() -> None:
     err = error_of(
         parse_v1, v1(line("Q1", "P31", "Q5"), line("q2", "P31", "Q5"), line("Q3", "P31", "bad"))
@@ -217,7 +248,7 @@ CSV_HEADER = "qid,Len,Den,Aen,P31,P569,qal1480,S248,s854,P1476"
 def test_csv_layout_from_the_help_page() -> None:
     text = (
         "qid,Len,Den,Aen,P31,P21,qal1545,S248,s214\n"
-        'Q4115189,"""Sandbox""","""Sandbox item""","""Sandbox alias""",'
+        "Q4115189,Sandbox,Sandbox item,Sandbox alias,"
         'Q5,Q6581072,"""1""",Q54919,"""54919"""\n'
     )
     cmds = parse_csv(text)
@@ -241,9 +272,11 @@ def test_csv_layout_from_the_help_page() -> None:
 def test_csv_empty_qid_creates_and_equals_v1() -> None:
     csv_text = (
         "qid,Len,P31,P1476,qal577,S248,s854\n"
-        ',"""Jan Leike""",Q5,"en:""Deep RL from human preferences""",+2017-06-00T00:00:00Z/10,'
+        ',Jan Leike,Q5,"en:""Deep RL from human preferences""",+2017-06-00T00:00:00Z/10,'
         'Q2,"""https://arxiv.org/abs/1706.03741"""\n'
-        "Q42,,Q5,,,,\n"
+        "\n"
+        "qid,P31\n"
+        "Q42,Q5\n"
     )
     v1_text = v1(
         "CREATE",
@@ -282,8 +315,17 @@ def test_csv_empty_qid_creates_and_equals_v1() -> None:
         ("qid,P31\nQ1,Q5\nq2,Q5\n", 3, "upper-case"),
         ("qid,P31\nQ1,Q5\nQ2,q5\n", 3, "upper-case"),
         ("qid,P31\nQ1,Q5\nQ2,Q5,Q6\n", 3, "cells"),
-        ("qid,P31,P2002\nQ1,Q5,\nQ2,Q5\n", 3, "cells"),
-        ("qid,Len\nQ1,Jan Leike\n", 2, "double quotes"),
+        ("qid,P31,P2002\nQ1,Q5,\"\"\"x\"\"\"\nQ2,Q5\n", 3, "cells"),
+        ('qid,Len\nQ1,"""Jan Leike"""\n', 2, "keep the quotes"),
+        ("qid,Len\nQ1,Q42\n", 2, "another kind of value"),
+        ("qid,Len\nQ1,1984\n", 2, "another kind of value"),
+        ("qid,Lde-ch\nQ1,x\n", 1, "two-letter"),
+        ("qid,P31,P2002\nQ1,Q5,\n", 2, "empty cell"),
+        ("qid,P31,qal580\nQ1,Q5,\n", 2, "empty P580 cell"),
+        ("qid,P31,S248,s854\nQ1,Q5,Q2,\n", 2, "empty S854 cell"),
+        ("qid,P31\nQ1,Q5\n\nQ2,Q5\n", 4, "qid"),
+        ("qid,P31\nQ1,Q5\n\n\nqid,P31\nQ2,Q5\n", 4, "two empty lines"),
+        ("qid,P31\nQ1,Q5\n\nqid,P2002\nQ2,\"\"\"a|b\"\"\"\n", 5, "'|'"),
         ("qid,P569\nQ1,+1986-00-00T00:00:00Z\n", 2, "precision"),
         ("qid,P569\nQ1,+1986-06-12T00:00:00Z/10\n", 2, "day 00"),
         ("qid,P31,qal580\nQ1,,+2017-00-00T00:00:00Z/9\n", 2, "without a value"),

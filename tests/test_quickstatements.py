@@ -118,3 +118,15 @@ def test_a_quotation_quickstatements_cannot_carry_is_left_out_not_altered(tmp_pa
     assert sum(n for why, n in skipped.items() if "quotation left out" in why) == 1
     plain = Claim(property="employer", value="x", references=[Reference("s", quote="fine")])
     assert any(col == QUOTE for g in _references(plain, ds, set(), Counter()) for col, _ in g)
+
+
+def test_a_description_with_double_quotes_is_left_out_not_rewritten(run, tmp_path):
+    """Bob's description has straight double quotes: the item is still created, without the
+    description, and the reason names the double quote (it is not turned into typographic
+    quotes, which QuickStatements 3 would straighten back)."""
+    data = mark_absent(Path(shutil.copytree(CASE / "data", tmp_path / "data")))
+    result = run("export", "--data", str(data), "--format", "quickstatements",
+                 "--create-missing")
+    assert 'LAST\tLen\t"Bob Example"' in result.out and "\tDen\t" not in result.out
+    assert ("      1  description of a new item left out (a double quote, tab or line break in "
+            "a string)") in result.err

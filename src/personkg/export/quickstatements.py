@@ -75,21 +75,67 @@ class QSExport:
         return "\n".join(out) + "\n"
 
 
-#: what a QuickStatements string cannot carry: a double quote (it has no escapes), a tab (the
-#: column separator), a line break of any kind (the command separator) or another control
-_UNFIT = re.compile('["\x00-\x1f\x7f\x85\u2028\u2029]')
+#: What a QuickStatements string cannot carry, each with the reason it is left out (checked
+#: against the parsers the live tools use, magnusmanske/quickstatements
+#: public_html/quickstatements.php and QuickStatements 3, src/core/parsers/{base,v1,csv}.py):
+_UNFIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # no escapes: parseValueV1 / BaseParser.parse_value_string take `^"(.*)"$` verbatim; a TAB
+    # is the column separator and a line break the command separator (importDataFromV1)
+    (re.compile('["\x00-\x1f\x7f\x85\u2028\u2029]'),
+     "a double quote, tab or line break in a string"),
+    # QS3 V1CommandParser.parse turns every `||` into a line break and every `|` into a TAB,
+    # in the whole batch; the PHP tool does so in a one-line batch (the URL form `#v1=`)
+    (re.compile(r"\|"), "a '|' in a string (QuickStatements reads it as a column separator)"),
+    # QS3 BaseParser.parse_value replaces U+201C and U+201D with a straight double quote
+    (re.compile("[\u201c\u201d]"),
+     "a curly double quote in a string (QuickStatements 3 straightens it)"),
+    # PHP fgetcsv (importDataFromCSV) reads a backslash as an escape before a quote
+    (re.compile(r"\\$"), "a backslash at the end of a string (PHP's CSV reader escapes with it)"),
+    # parseValueV1 / parse_value_string trim the text, and an empty label removes it in QS3
+    (re.compile(r"^\s|\s$|^$"), "white space around a string, or an empty one "
+                                   "(QuickStatements trims it)"),
+)
+
+#: a language code as both parsers read it before `:"…"` (parseValueV1 and
+#: BaseParser.parse_value_monolingualtext: `[a-z_-]+`, so no digits: `es-419` is not read)
+_LANG = re.compile(r"[a-z]{2,3}(-[a-z]{1,8})*")
 
 
 def _string(text: str) -> str:
-    if _UNFIT.search(text):
-        raise Unfit("a double quote, tab or line break in a string")
+    """`text` as a QuickStatements string, or Unfit with the rule it breaks (never altered)."""
+    for pattern, why in _UNFIT_RULES:
+        if pattern.search(text):
+            raise Unfit(why)
     return f'"{text}"'
 
 
+def _monolingual(lang: str, text: str) -> str:
+    if not _LANG.fullmatch(lang):
+        raise Unfit(f"language {lang!r} (QuickStatements reads only letters, '-' and '_' in "
+                    "a language code)")
+    return f"{lang}:{_string(text)}"
+
+
 def _term(text: str) -> str:
-    """A label or description (our own words, not a sourced value): straight quotes around a
-    title become typographic ones, which QuickStatements can carry."""
-    return _string(re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text))
+    """A label or description: a string by the same rules (a double or curly quote in it is
+    left out, not turned into another character)."""
+    return _string(text)
+
+
+def _terms(ent: Entity, skipped: Counter[str]) -> list[QSLine] | None:
+    """The label and description lines of a new item; None (and counted) when its label
+    cannot be written; a description that cannot be is left out and counted."""
+    try:
+        lines = [QSLine("LAST", "Len", _term(ent.name))]
+    except Unfit as exc:
+        skipped[f"new item left out: its label cannot be written ({exc})"] += 1
+        return None
+    if ent.description:
+        try:
+            lines.append(QSLine("LAST", "Den", _term(ent.description)))
+        except Unfit as exc:
+            skipped[f"description of a new item left out ({exc})"] += 1
+    return lines
 
 
 def _time(value: object) -> str:
@@ -116,9 +162,7 @@ def _value(prop: Property, value: object, ds: Dataset) -> str:
     if kind == "monolingualtext":
         if not isinstance(value, Text):
             raise Unfit("not a text with a language")
-        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", value.lang):
-            raise Unfit(f"language {value.lang!r}")
-        return f"{value.lang}:{_string(value.text)}"
+        return _monolingual(value.lang, value.text)
     if kind in ("string", "external-id"):
         if isinstance(value, (Date, Text, bool)):
             raise Unfit("not a plain string")
@@ -157,18 +201,17 @@ def _references(claim: Claim, ds: Dataset, low_trust: set[str],
         if url:
             try:
                 cols.append((REFERENCE_URL, _string(str(url))))
-            except Unfit:
-                skipped["reference URL with a double quote, tab or line break left out"] += 1
+            except Unfit as exc:
+                skipped[f"reference URL left out ({exc})"] += 1
         retrieved = src.fields.get("date_retrieved")
         if isinstance(retrieved, Date):
             cols.append((RETRIEVED, _time(retrieved)))
         if ref.quote:
             lang = str(src.fields.get("language") or "en")
             try:
-                cols.append((QUOTE, f"{lang}:{_string(ref.quote)}"))
-            except Unfit:
-                skipped["reference quotation left out (a double quote, tab or line break in "
-                        "it)"] += 1
+                cols.append((QUOTE, _monolingual(lang, ref.quote)))
+            except Unfit as exc:
+                skipped[f"reference quotation left out ({exc})"] += 1
         if cols:
             groups.append(tuple(cols))
     return sorted(set(groups))
@@ -274,64 +317,99 @@ def quickstatements(ds: Dataset, voc: Vocabulary, create: Collection[str] = ()) 
             export.not_created["it would carry no referenced statement"] += 1
             continue
         block = [QSLine("", "CREATE")]
-        try:
-            block.append(QSLine("LAST", "Len", _term(ent.name)))
-            if ent.description:
-                block.append(QSLine("LAST", "Den", _term(ent.description)))
-        except Unfit:
-            export.not_created["label or description with a double quote"] += 1
+        terms = _terms(ent, export.skipped)
+        if terms is None:
             continue
+        block += terms
         block.append(QSLine("LAST", INSTANCE_OF, wd_class))
         export.blocks.append(block + lines)
     return export
 
 
-def to_v1(export: QSExport) -> str:
-    rows = []
+def _v1_rows(export: QSExport) -> list[list[str]]:
+    """The V1 fields of each output line. Lines of a new item (`LAST`) that differ only in
+    their reference group become ONE line, each further group introduced by `!S`: the web tool
+    folds a new item's commands into one wbeditentity (compressCommands in
+    public_html/quickstatements.php; api.php `import` compresses by default), where every
+    statement command is a statement of its own, so two lines with the same value would make two
+    statements; `!S` starts a new reference group in importDataFromV1 (`new_source_group`) and in
+    QS3's V1CommandParser.parse_statement. Lines of existing items keep one group each: for
+    them the PHP tool (commandAddSources) ignores `!S` and would merge the groups into one
+    reference, while a line per group adds each reference to the matching statement."""
+    rows: list[list[str]] = []
+    merged: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], list[str]] = {}
     for ln in export.lines():
         if ln.prop == "CREATE":
-            rows.append("CREATE")
+            rows.append(["CREATE"])
+            merged.clear()  # LAST means the new item from here on
+            continue
+        key = (ln.subject, ln.prop, ln.value, ln.qualifiers)
+        if ln.subject == "LAST" and key in merged:
+            row = merged[key]
+            has_group = len(row) > 3 + 2 * len(ln.qualifiers)
+            for k, (s, v) in enumerate(ln.references):
+                row += ["!" + s if k == 0 and has_group else s, v]
             continue
         cells = [ln.subject, ln.prop, ln.value]
         for p, v in ln.qualifiers:
             cells += [p, v]
         for s, v in ln.references:
             cells += [s, v]
-        rows.append("\t".join(cells))
-    return "".join(r + "\n" for r in rows)
+        rows.append(cells)
+        if ln.subject == "LAST":
+            merged[key] = cells
+    return rows
+
+
+def to_v1(export: QSExport) -> str:
+    return "".join("\t".join(cells) + "\n" for cells in _v1_rows(export))
+
+
+_Shape = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def _shape(ln: QSLine) -> _Shape:
+    """A statement line's columns: property, qualifier properties, reference properties."""
+    return (ln.prop, tuple(p for p, _ in ln.qualifiers), tuple(s for s, _ in ln.references))
+
+
+def _csv_header(shape: _Shape) -> list[str]:
+    """`qid`, the property, `qal<n>` per qualifier, `S<n>` for the reference's first snak and
+    lower-case `s<n>` for its others (importDataFromCSV; QS3 CSVCommandParser.parse_line)."""
+    prop, quals, refs = shape
+    return (["qid", prop] + ["qal" + q[1:] for q in quals]
+            + [("S" if k == 0 else "s") + r[1:] for k, r in enumerate(refs)])
 
 
 def to_csv(export: QSExport) -> str:
-    """The CSV form: a header of `qid`, then blocks of a property column followed by its
-    `qal…` qualifier and `S…` source columns; each line fills one block (empty cells are
-    ignored by QuickStatements). Only existing items: in CSV every row with an empty `qid`
-    creates an item, so new items need the V1 form."""
+    """The CSV form, for existing items only: one CSV document per statement shape (property,
+    its qualifier properties, its reference properties), each with its own `qid,…` header row
+    and one row per statement and reference group, every cell filled; documents are separated
+    by one empty line and are pasted into QuickStatements one at a time.
+
+    Why: neither parser skips columns: the PHP tool (importDataFromCSV) reads every cell of a
+    row, an empty one included, as a command (an empty value is an error), and both read only
+    the first row as the header, so a second `qid,…` row in one paste would be a row of
+    commands on an item called `qid`. A cell holds a value in V1 syntax, CSV-quoted
+    (`\"\"\"text\"\"\"`). In CSV every row with an empty `qid` creates an item, so new items
+    need the V1 form (there are no label or description cells here; QuickStatements would take a
+    label cell verbatim, quotes included, so it would have to be unquoted). With nothing to
+    edit, the output is the header `qid` alone."""
     if any(ln.prop == "CREATE" for ln in export.lines()):
         raise ValueError("new items need the V1 form: in CSV every row with an empty qid "
                          "creates an item")
-    # one block per statement shape: property, its qualifier properties, its reference
-    # properties. The first column of a reference is `S…`, the others `s…` (same reference).
-    def shape(ln: QSLine) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        return (ln.prop, tuple(p for p, _ in ln.qualifiers), tuple(s for s, _ in ln.references))
-
-    lines = [ln for ln in export.lines() if ln.prop != "CREATE"]
-    shapes = sorted({shape(ln) for ln in lines})
-    header = ["qid"]
-    start: dict[tuple[str, tuple[str, ...], tuple[str, ...]], int] = {}
-    for sh in shapes:
-        start[sh] = len(header)
-        prop, quals, refs = sh
-        header.append(prop)
-        header += ["qal" + q[1:] for q in quals]
-        header += [("S" if k == 0 else "s") + r[1:] for k, r in enumerate(refs)]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for ln in lines:
-        row = [""] * len(header)
-        row[0] = ln.subject
-        at = start[shape(ln)]
-        cells = [ln.value, *(v for _, v in ln.qualifiers), *(v for _, v in ln.references)]
-        row[at:at + len(cells)] = cells
-        w.writerow(row)
-    return buf.getvalue()
+    by_shape: dict[_Shape, list[QSLine]] = {}
+    for ln in export.lines():
+        by_shape.setdefault(_shape(ln), []).append(ln)
+    docs = []
+    for shape in sorted(by_shape):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(_csv_header(shape))
+        for ln in by_shape[shape]:
+            row = [ln.subject, ln.value, *(v for _, v in ln.qualifiers),
+                   *(v for _, v in ln.references)]
+            assert all(row), "a QuickStatements CSV cell is never empty"
+            w.writerow(row)
+        docs.append(buf.getvalue())
+    return "\n".join(docs) or "qid\n"  # nothing to edit: the header alone

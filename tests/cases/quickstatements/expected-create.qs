@@ -6,7 +6,6 @@ Q990000101	P569	+1990-05-17T00:00:00Z/11	S248	Q990000104	S854	"https://acme.exam
 Q990000101	P856	"https://ada.example/"	S248	Q990000104	S854	"https://acme.example/about"	S813	+2024-06-01T00:00:00Z/11
 CREATE
 LAST	Len	"Bob Example"
-LAST	Den	"co-author of “An Example Paper”"
 LAST	P31	Q5
 LAST	P108	Q990000102	P580	+2018-00-00T00:00:00Z/9	S248	Q990000104	S854	"https://acme.example/about"	S813	+2024-06-01T00:00:00Z/11	S1683	en:"Bob joined Acme in 2018."
 Q990000103	P1476	en:"An Example Paper"	S248	Q990000104	S854	"https://acme.example/about"	S813	+2024-06-01T00:00:00Z/11
