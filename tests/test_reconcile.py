@@ -260,3 +260,14 @@ def test_reconcile_waits_longer_than_the_query_service(run):
     result = run("reconcile", "--help")
     assert "--timeout FLOAT" in result.out and "[default: 90.0]" in result.out
     assert "--max-age DURATION" in result.out and "1 day" in result.out
+
+
+def test_a_lookup_that_lands_on_a_redirect_follows_it():
+    from personkg.wikidata.reconcile import _follow, _Found, _verdict
+
+    found = _Found()
+    found.evidence["paper"]["Q990000017"].append("doi 10.5555/x (P356)")
+    _follow(found, {"Q990000017": "Q990000015"}, side=False)
+    match = _verdict("paper", found.evidence["paper"], found.duplicates)
+    assert match.accepted and match.qid == "Q990000015"
+    assert "which redirects to Q990000015" in match.evidence[0]
