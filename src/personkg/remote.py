@@ -26,11 +26,21 @@ from .httpclient import MAX_WAIT, RETRY_STATUS, Client, Response, check_limits, 
 from .namespaces import DEFAULT_GRAPH
 from .resources import __version__
 
-__all__ = ["Endpoint", "USER_AGENT", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFAULT_GRAPH",
-           "MAX_WAIT", "RETRY_STATUS", "query_form"]
+__all__ = ["Endpoint", "USER_AGENT", "user_agent", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES",
+           "DEFAULT_GRAPH", "MAX_WAIT", "RETRY_STATUS", "query_form"]
 
 USER_AGENT = (f"personkg/{__version__} (sourced knowledge graphs; "
               "https://pypi.org/project/personkg/) urllib3")
+
+
+def user_agent(contact: str | None = None) -> str:
+    """The User-Agent header: with a contact (an e-mail address or URL), in the form
+    Wikimedia's User-Agent policy asks for, `personkg/<version> (<contact>) urllib3`."""
+    if not contact:
+        return USER_AGENT
+    return f"personkg/{__version__} ({contact}) urllib3"
+
+
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 ACCEPT_RESULTS = ("application/sparql-results+json, application/json;q=0.9, "
@@ -57,6 +67,7 @@ class Endpoint:
     auth_env: str | None = None  # name of an environment variable holding "user:password"
     backoff: float = 1.0  # first wait when the server gives no Retry-After; doubles
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    contact: str | None = None  # e-mail address or URL for the User-Agent
     client: Client = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +90,7 @@ class Endpoint:
         return user, password
 
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Response:
-        headers = {"User-Agent": USER_AGENT, **headers}
+        headers = {"User-Agent": user_agent(self.contact), **headers}
         creds = self.credentials()
         if creds:
             token = base64.b64encode(":".join(creds).encode("utf-8")).decode("ascii")

@@ -5,6 +5,7 @@ parameters, entity ids and record kinds."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..resources import data_folder, is_embedded
 from ..vocab import Vocabulary
 
 __all__ = ["data_option", "with_network_options", "data", "compiled", "params", "endpoint",
+           "wikidata_endpoint", "CONTACT_ENV",
            "warn_unknown_ids", "complete_entities", "complete_query_names", "complete_params",
            "complete_kinds"]
 
@@ -129,6 +131,41 @@ def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> En
     if not 0 <= retries <= 10:
         raise RunError(f"--retries {retries}: must be between 0 and 10")
     return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
+
+
+CONTACT_ENV = "PERSONKG_CONTACT"
+_WIKIMEDIA_HOSTS = ("wikidata.org", "wikimedia.org")
+_CONTACT = re.compile(r"[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+|https?://[^\s()<>]+")
+
+
+def is_wikimedia(url: str) -> bool:
+    """Whether `url` is on a Wikimedia host (`*.wikidata.org`, `*.wikimedia.org`)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    return any(host == h or host.endswith("." + h) for h in _WIKIMEDIA_HOSTS)
+
+
+def wikidata_endpoint(url: str, timeout: float, retries: int,
+                      contact: str | None) -> Endpoint:
+    """An endpoint to ask Wikidata things at, with `contact` (`--contact`, else the
+    PERSONKG_CONTACT environment variable) in its User-Agent, as Wikimedia's User-Agent
+    policy asks. A Wikimedia endpoint without a contact, or a contact that is not an e-mail
+    address or an http(s) URL, is refused (RunError, exit 2) before anything is sent; other
+    endpoints (a local mirror, a test server) need none."""
+    contact = (contact if contact is not None else os.environ.get(CONTACT_ENV, "")).strip()
+    if contact and not _CONTACT.fullmatch(contact):
+        raise RunError(f"--contact {contact!r}: expected an e-mail address or an http(s) URL "
+                       "(it goes into the User-Agent header)")
+    if not contact and is_wikimedia(url):
+        raise RunError(f"{url}: Wikimedia asks clients to say who runs them: give "
+                       f"--contact EMAIL_OR_URL or set {CONTACT_ENV}")
+    ep = endpoint(url, timeout, retries, None)
+    ep.contact = contact or None
+    return ep
 
 
 network_options = [

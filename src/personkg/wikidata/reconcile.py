@@ -1,46 +1,66 @@
-"""`personkg reconcile`: find the Wikidata item of each entity that has no QID yet.
+"""`personkg reconcile`: find the Wikidata item of each entity and source that has no QID yet,
+like a careful editor would.
 
 Strong identifiers first (arXiv id, DOI, ORCID, X username, official website), each looked up
-in one batched query per property (VALUES), then the exact English label with the entity's
-Wikidata class. Scholarly works are looked up on the scholarly endpoint (Wikidata's graph was
-split in 2025), everything else on the main one; both are configurable.
+in one batched query per property (VALUES); then, for the entities still without one, their
+name and every alias (`aliases:`), matched exactly against Wikidata's labels and aliases
+(`rdfs:label`, `skos:altLabel`) in English and in `mul` (the language-independent label),
+among the items of the entity type's Wikidata class *or any subclass of it*.
 
-A match by a unique identifier is accepted (confidence high). A label match is only a
-candidate for a person to confirm. An identifier that two items share is a likely duplicate on
-Wikidata and is never accepted; neither is an entity whose identifiers point at different
-items. Answers are cached on disk, keyed by endpoint and query text, so re-runs are cheap.
+Scholarly works are looked up on the scholarly endpoint (Wikidata's graph was split in 2025),
+everything else on the main one; both are configurable. The class hierarchy (P279) lives in
+the main graph only, so the two sides ask differently: the main endpoint follows it in the
+query (`wdt:P31/wdt:P279*`); for the scholarly endpoint the subclasses of the class are first
+fetched from the main endpoint (one cached query per class) and sent as VALUES with a direct
+`wdt:P31` (when a class has more than MAX_SUBCLASSES subclasses, only the class itself is
+sent, as before).
+
+Sources (`data/sources/`) are looked up so that references can say "stated in" (S248): by
+`doi` (P356, on both endpoints: a cited article may live in either graph), `issn` (P236) and
+`url` (P953 "full work available at URL": a source record's URL is the document that was
+read, not the official website of its publisher, which P856 would mean), on the main one.
+
+A match by a unique identifier is accepted (confidence high). A label or alias match is only
+a candidate for a person to confirm. An identifier that two items share is a likely duplicate
+on Wikidata and is never accepted; neither is a record whose identifiers point at different
+items. A lookup that lands on a redirected item follows the redirect (`owl:sameAs`), and a
+record whose `wikidata:` QID is a redirect is reported; both are checked in one batched query
+per endpoint. Answers are cached on disk (see `cache`), keyed by endpoint and query text.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
-import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..checks.report import display_path
 from ..compile import best_of
 from ..model import Dataset, Entity
-from ..namespaces import RDFS, WD, WDQS, WDQS_SCHOLARLY, WDT
-from ..output import write_bytes, write_file
+from ..namespaces import OWL, RDFS, SKOS, WD, WDQS, WDQS_SCHOLARLY, WDT
 from ..remote import Endpoint
 from ..vocab import Vocabulary
+from .cache import (
+    DEFAULT_MAX_AGE,
+    NOT_FOUND_MAX_AGE,
+    AnswerCache,
+    CachedClient,
+    default_cache_dir,
+)
+from .write import Refused, write_qids
 
 __all__ = ["Match", "Reconciliation", "Refused", "reconcile", "write_qids", "WDQS",
-           "WDQS_SCHOLARLY", "default_cache_dir"]
+           "WDQS_SCHOLARLY", "default_cache_dir", "SOURCE_IDENTIFIERS"]
 
 BATCH = 200
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "personkg" / "wikidata"
+MAX_SUBCLASSES = 500
+LANGUAGES = ("en", "mul")
+#: source field -> Wikidata property, in lookup order
+SOURCE_IDENTIFIERS = {"doi": "P356", "issn": "P236", "url": "P953"}
+_IRI_VALUED = {"website", "url"}
 
 
 @dataclass
@@ -51,6 +71,7 @@ class Match:
     evidence: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     endpoint: str = ""  # where it was looked up
+    kind: str = "entity"  # entity | source (`entity` is then the source's id)
 
     @property
     def accepted(self) -> bool:
@@ -65,6 +86,8 @@ class Reconciliation:
     #: when the oldest answer used was fetched (seconds since the epoch): the day the
     #: verdicts were checked, also when answers come from the cache
     oldest: float | None = None
+    #: records whose `wikidata:` QID is a redirect: (record id, old QID, new QID)
+    redirects: list[tuple[str, str, str]] = field(default_factory=list)
 
     def fetched(self, when: float) -> None:
         self.oldest = when if self.oldest is None else min(self.oldest, when)
@@ -72,50 +95,37 @@ class Reconciliation:
     def to_text(self) -> str:
         out = []
         for m in sorted(self.matches, key=lambda m: (m.confidence != "high", m.entity)):
+            name = f"source {m.entity}" if m.kind == "source" else m.entity
             if m.confidence == "high":
-                out.append(f"{m.entity}: {m.qid} (high: {'; '.join(m.evidence)})")
+                out.append(f"{name}: {m.qid} (high: {'; '.join(m.evidence)})")
             elif m.confidence == "candidate":
-                out.append(f"{m.entity}: candidate {', '.join(m.candidates)} for a person to "
+                out.append(f"{name}: candidate {', '.join(m.candidates)} for a person to "
                            f"confirm ({'; '.join(m.evidence)})")
             elif m.confidence == "duplicate":
-                out.append(f"{m.entity}: likely duplicate on Wikidata: "
+                out.append(f"{name}: likely duplicate on Wikidata: "
                            f"{', '.join(m.candidates)} ({'; '.join(m.evidence)})")
             elif m.confidence == "conflict":
-                out.append(f"{m.entity}: identifiers point at different items "
+                out.append(f"{name}: identifiers point at different items "
                            f"{', '.join(m.candidates)} ({'; '.join(m.evidence)})")
+        for rid, old, new in self.redirects:
+            out.append(f"{rid}: {old} redirects to {new} (update its wikidata: line)")
+        ents = [m for m in self.matches if m.kind == "entity"]
+        sources = len(self.matches) - len(ents)
         accepted = sum(m.accepted for m in self.matches)
         candidates = sum(m.confidence == "candidate" for m in self.matches)
         decide = sum(m.confidence in ("duplicate", "conflict") for m in self.matches)
-        out.append(f"reconcile: {len(self.matches)} entities without a QID; {accepted} matched "
-                   f"by identifier; {candidates} candidates; {decide} for a person to decide; "
+        out.append(f"reconcile: {len(ents)} entities without a QID"
+                   + (f" and {sources} sources" if sources else "")
+                   + f"; {accepted} matched by identifier; {candidates} candidates; "
+                   f"{decide} for a person to decide; {len(self.redirects)} redirected QIDs; "
                    f"{self.queries} queries ({self.cached} from cache)")
         return "\n".join(out) + "\n"
 
     def to_json(self) -> str:
-        return json.dumps([m.__dict__ | {"accepted": m.accepted} for m in self.matches],
-                          indent=2) + "\n"
-
-
-class _Client:
-    def __init__(self, endpoint: Endpoint, cache: Path | None, stats: Reconciliation) -> None:
-        self.endpoint, self.cache, self.stats = endpoint, cache, stats
-
-    def select(self, query: str) -> list[dict[str, str]]:
-        key = hashlib.sha256(f"{self.endpoint.url}\n{query}".encode()).hexdigest()
-        path = self.cache / f"{key}.json" if self.cache else None
-        self.stats.queries += 1
-        if path and path.is_file():
-            self.stats.cached += 1
-            self.stats.fetched(path.stat().st_mtime)
-            return json.loads(path.read_text(encoding="utf-8"))
-        self.stats.fetched(time.time())
-        result = self.endpoint.query(query)
-        rows = [{v.value: sol[v].value for v in result.variables if sol[v] is not None}
-                for sol in result]
-        if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_file(path, json.dumps(rows, sort_keys=True))
-        return rows
+        items = [m.__dict__ | {"accepted": m.accepted} for m in self.matches]
+        items += [{"entity": rid, "qid": old, "confidence": "redirect", "redirects_to": new,
+                   "accepted": False} for rid, old, new in self.redirects]
+        return json.dumps(items, indent=2) + "\n"
 
 
 def _literal(value: str) -> str:
@@ -130,7 +140,7 @@ def _iri(value: str) -> str | None:
 
 
 def _identifier_terms(key: str, value: str) -> list[str]:
-    if key == "website":
+    if key in _IRI_VALUED:
         variants = {value, value.rstrip("/"), value.rstrip("/") + "/"}
         return sorted(t for t in (_iri(v) for v in variants) if t)
     if key == "doi":
@@ -142,46 +152,82 @@ def _best_values(ent: Entity, key: str) -> list[str]:
     return [str(c.value) for c in best_of(ent.claims, key)]
 
 
-_Evidence = dict[str, dict[str, list[str]]]  # entity -> qid ("?": shared identifier) -> evidence
+def _qid(iri: str) -> str | None:
+    return iri[len(WD):] if iri.startswith(WD) else None
+
+
+_Evidence = dict[str, dict[str, list[str]]]  # record -> qid ("?": shared identifier) -> evidence
+
+
+@dataclass
+class _Found:
+    """What the lookups found for one kind of record (entities or sources)."""
+
+    evidence: _Evidence = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # -> items sharing an id
+    scholarly: set[str] = field(default_factory=set)  # QIDs found on the scholarly endpoint
 
 
 def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
-              cache: Path | None = None) -> Reconciliation:
-    """Look up every entity without a QID (whose type has a Wikidata class): strong
-    identifiers first, then label and class for the rest; one verdict per entity."""
+              cache: Path | None = None, max_age: float = DEFAULT_MAX_AGE,
+              not_found_max_age: float = NOT_FOUND_MAX_AGE) -> Reconciliation:
+    """Look up every entity without a QID (whose type has a Wikidata class) and every source
+    without one: strong identifiers first, then labels and aliases with the class for the
+    entities left; check the QIDs records have for redirects; one verdict per record."""
     rec = Reconciliation()
-    clients = {False: _Client(main, cache, rec), True: _Client(scholarly, cache, rec)}
+    answers = AnswerCache(cache, max_age, not_found_max_age)
+    clients = {False: CachedClient(main, answers, rec), True: CachedClient(scholarly, answers, rec)}
     todo = [e for e in sorted(ds.entities.values(), key=lambda e: e.id)
             if not e.wikidata and voc.wikidata_class_of(e.type)]
-    found: _Evidence = defaultdict(lambda: defaultdict(list))
-    duplicates: dict[str, list[str]] = {}  # entity -> the items that share its identifier
     scholarly_types = voc.scholarly_types()
-    for scholarly_side in (False, True):
-        group = [e for e in todo if (e.type in scholarly_types) == scholarly_side]
+    ents, srcs = _Found(), _Found()
+    for side in (False, True):
+        group = [e for e in todo if (e.type in scholarly_types) == side]
         for key in voc.strong_identifiers():
-            _by_identifier(group, key, voc.claims[key].wikidata, clients[scholarly_side],
-                           found, duplicates)
-    # exact label and class, for the rest
-    for scholarly_side in (False, True):
-        rest = [e for e in todo if e.id not in found
-                and (e.type in scholarly_types) == scholarly_side]
-        _by_label(rest, voc, clients[scholarly_side], found)
+            values = {e.id: _best_values(e, key) for e in group}
+            _by_identifier(values, key, voc.claims[key].wikidata, clients[side], ents, side)
+    for side in (False, True):  # labels and aliases with the class, for the rest
+        rest = [e for e in todo if e.id not in ents.evidence
+                and (e.type in scholarly_types) == side]
+        _by_label(rest, voc, clients[side], ents.evidence,
+                  None if not side else (lambda c: _subclasses(clients[False], c)))
+    sources = sorted((s for s in ds.sources.values() if not s.wikidata), key=lambda s: s.id)
+    for key, prop in SOURCE_IDENTIFIERS.items():
+        values = {s.id: [str(s.fields[key])] for s in sources if s.fields.get(key)}
+        for side in ((False, True) if key == "doi" else (False,)):
+            _by_identifier(values, key, prop, clients[side], srcs, side)
+    # redirects: of the QIDs records have, and of the items the lookups landed on
+    have = {side: {e.id: e.wikidata for e in ds.entities.values()
+                   if e.wikidata and (e.type in scholarly_types) == side} for side in (False, True)}
+    have[False] |= {f"source {s.id}": s.wikidata for s in ds.sources.values() if s.wikidata}
+    for side in (False, True):
+        landed = {q for found in (ents, srcs) for ev in found.evidence.values() for q in ev
+                  if q != "?" and (q in found.scholarly) == side}
+        moved = _redirects(clients[side], set(have[side].values()) | landed)
+        rec.redirects += sorted((rid, q, moved[q]) for rid, q in have[side].items() if q in moved)
+        for found in (ents, srcs):
+            _follow(found, moved, side)
     for e in todo:
-        match = _verdict(e.id, found.get(e.id), duplicates)
+        match = _verdict(e.id, ents.evidence.get(e.id), ents.duplicates)
         match.endpoint = clients[e.type in scholarly_types].endpoint.url
+        rec.matches.append(match)
+    for s in sources:
+        match = _verdict(s.id, srcs.evidence.get(s.id), srcs.duplicates)
+        match.kind = "source"
+        match.endpoint = clients[match.qid in srcs.scholarly].endpoint.url
         rec.matches.append(match)
     return rec
 
 
-def _by_identifier(group: list[Entity], key: str, prop: str | None, client: _Client,
-                   found: _Evidence, duplicates: dict[str, list[str]]) -> None:
-    """Look up the best values of identifier `key` (Wikidata property `prop`) of `group`,
-    in batches of one VALUES query, and record the items each value is on."""
-    wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # term -> (entity, raw)
-    for e in group:
-        for raw in _best_values(e, key):
+def _by_identifier(values: dict[str, list[str]], key: str, prop: str | None,
+                   client: CachedClient, found: _Found, on_scholarly: bool) -> None:
+    """Look up identifier `key` (Wikidata property `prop`) with the given values of each
+    record, in batches of one VALUES query, and record the items each value is on."""
+    wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)  # term -> (record, raw)
+    for rid, raws in values.items():
+        for raw in raws:
             for term in _identifier_terms(key, raw):
-                wanted[term].append((e.id, raw))
+                wanted[term].append((rid, raw))
     terms = sorted(wanted)
     for start in range(0, len(terms), BATCH):
         chunk = terms[start:start + BATCH]
@@ -189,53 +235,110 @@ def _by_identifier(group: list[Entity], key: str, prop: str | None, client: _Cli
                  + f" }} ?item <{WDT}{prop}> ?value . }}")
         by_value: dict[str, set[str]] = defaultdict(set)
         for row in client.select(query):
-            got = (_iri(row["value"]) if key == "website"
-                   else _literal(row["value"]))
-            if got in wanted and row.get("item", "").startswith(WD):
-                by_value[got].add(row["item"][len(WD):])
+            got = _iri(row["value"]) if key in _IRI_VALUED else _literal(row["value"])
+            qid = _qid(row.get("item", ""))
+            if got in wanted and qid:
+                by_value[got].add(qid)
         for term, items in by_value.items():
-            for ent_id, raw in wanted[term]:
-                _record_identifier(ent_id, f"{key} {raw} ({prop})", items, found, duplicates)
+            if on_scholarly:
+                found.scholarly |= items
+            for rid, raw in wanted[term]:
+                _record_identifier(rid, f"{key} {raw} ({prop})", items, found)
 
 
-def _record_identifier(ent_id: str, what: str, items: set[str], found: _Evidence,
-                       duplicates: dict[str, list[str]]) -> None:
-    """Note that identifier `what` of `ent_id` is on `items`: evidence for the one item, or
+def _record_identifier(rid: str, what: str, items: set[str], found: _Found) -> None:
+    """Note that identifier `what` of `rid` is on `items`: evidence for the one item, or
     a likely duplicate on Wikidata when there are several."""
     if len(items) > 1:
-        duplicates[ent_id] = sorted(items)
-        found[ent_id]["?"].append(f"{what} is on {len(items)} items")
+        found.duplicates[rid] = sorted(items)
+        found.evidence[rid]["?"].append(f"{what} is on {len(items)} items")
     else:
-        found[ent_id][next(iter(items))].append(what)
+        found.evidence[rid][next(iter(items))].append(what)
 
 
-def _by_label(rest: list[Entity], voc: Vocabulary, client: _Client, found: _Evidence) -> None:
-    """Look up the exact English name of each of `rest` among the items of its entity
-    type's Wikidata class, class by class in batches; every hit is a label match."""
+def _subclasses(main: CachedClient, wd_class: str) -> list[str]:
+    """`wd_class` and its subclasses (P279*), asked at the main endpoint, which holds the
+    class hierarchy; only `wd_class` when there are more than MAX_SUBCLASSES."""
+    query = (f"SELECT DISTINCT ?class WHERE {{ ?class <{WDT.P279}>* <{WD}{wd_class}> . }} "
+             f"LIMIT {MAX_SUBCLASSES + 1}")
+    found = {q for row in main.select(query) if (q := _qid(row.get("class", "")))}
+    if len(found) > MAX_SUBCLASSES:
+        return [wd_class]
+    return sorted(found | {wd_class})
+
+
+def _by_label(rest: list[Entity], voc: Vocabulary, client: CachedClient, found: _Evidence,
+              subclasses: Callable[[str], list[str]] | None) -> None:
+    """Look up the name and aliases of each of `rest` among the labels and aliases (English
+    and `mul`) of the items of its entity type's Wikidata class or a subclass, class by
+    class in batches; every hit is a label match. `subclasses` (for an endpoint without
+    the class hierarchy) gives the classes to send as VALUES; None: follow P279* in the
+    query."""
     by_class: dict[str, list[Entity]] = defaultdict(list)
     for e in rest:
         by_class[voc.wikidata_class_of(e.type) or ""].append(e)
     for wd_class, ents in sorted(by_class.items()):
-        labels = sorted({e.name for e in ents})
-        for start in range(0, len(labels), BATCH):
-            chunk = labels[start:start + BATCH]
-            values = " ".join(str(ox.Literal(x, language="en")) for x in chunk)
-            query = ("SELECT ?label ?item WHERE { VALUES ?label { " + values + " } "
-                     f"?item <{RDFS.label}> ?label ; "
-                     f"<{WDT.P31}> <{WD}{wd_class}> . }}")
-            hits: dict[str, set[str]] = defaultdict(set)
+        names: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+        for e in ents:
+            for text, which in [(e.name, "name"), *((a, "alias") for a in e.aliases)]:
+                if text and (e, which) not in names[text]:
+                    names[text].append((e, which))
+        if subclasses is None:
+            typed = f"?item <{WDT.P31}>/<{WDT.P279}>* <{WD}{wd_class}> ."
+        else:
+            classes = " ".join(f"<{WD}{c}>" for c in subclasses(wd_class))
+            typed = f"VALUES ?class {{ {classes} }} ?item <{WDT.P31}> ?class ."
+        texts = sorted(names)
+        step = BATCH // len(LANGUAGES)
+        for start in range(0, len(texts), step):
+            chunk = texts[start:start + step]
+            values = " ".join(str(ox.Literal(x, language=lang))
+                              for x in chunk for lang in LANGUAGES)
+            query = ("SELECT ?label (LANG(?label) AS ?lang) ?via ?item WHERE { "
+                     f"VALUES ?label {{ {values} }} VALUES ?via {{ <{RDFS.label}> "
+                     f"<{SKOS.altLabel}> }} ?item ?via ?label . {typed} }}")
             for row in client.select(query):
-                if row.get("item", "").startswith(WD):
-                    hits[row["label"]].add(row["item"][len(WD):])
-            for e in ents:
-                if e.name in hits:
-                    for qid in sorted(hits[e.name]):
-                        found[e.id][qid].append(f"label \"{e.name}\"@en and P31 {wd_class}")
+                qid = _qid(row.get("item", ""))
+                if not qid or row.get("label") not in names:
+                    continue
+                via = "alias" if row.get("via") == str(SKOS.altLabel) else "label"
+                for e, which in names[row["label"]]:
+                    ev = (f"label match: {which} \"{row['label']}\"@{row.get('lang', '')} is "
+                          f"a Wikidata {via}, instance of {wd_class} or a subclass")
+                    if ev not in found[e.id][qid]:
+                        found[e.id][qid].append(ev)
+
+
+def _redirects(client: CachedClient, qids: Iterable[str]) -> dict[str, str]:
+    """Which of `qids` are redirects (`owl:sameAs` on WDQS), and to what: batched."""
+    terms = sorted({t for q in qids if (t := _iri(WD + q))})
+    moved: dict[str, str] = {}
+    for start in range(0, len(terms), BATCH):
+        query = ("SELECT ?old ?new WHERE { VALUES ?old { " + " ".join(terms[start:start + BATCH])
+                 + f" }} ?old <{OWL.sameAs}> ?new . }}")
+        for row in client.select(query):
+            old, new = _qid(row.get("old", "")), _qid(row.get("new", ""))
+            if old and new and old != new:
+                moved[old] = new
+    return moved
+
+
+def _follow(found: _Found, moved: dict[str, str], side: bool) -> None:
+    """Move the evidence for redirected items to the items they redirect to."""
+    for by_qid in found.evidence.values():
+        for old in [q for q in by_qid if q in moved and (q in found.scholarly) == side]:
+            new = moved[old]
+            by_qid[new] += [f"{ev} (found on {old}, which redirects to {new})"
+                            for ev in by_qid.pop(old)]
+            if side:
+                found.scholarly.add(new)
+    for rid, items in found.duplicates.items():
+        found.duplicates[rid] = sorted({moved.get(q, q) for q in items})
 
 
 def _verdict(ent_id: str, evidence: dict[str, list[str]] | None,
              duplicates: dict[str, list[str]]) -> Match:
-    """The match of one entity from its evidence: none, a likely duplicate, identifiers
+    """The match of one record from its evidence: none, a likely duplicate, identifiers
     that point at different items (conflict), one item by identifier (high, whatever the
     label matches say), or label matches only (candidates)."""
     if not evidence:
@@ -249,101 +352,3 @@ def _verdict(ent_id: str, evidence: dict[str, list[str]] | None,
     if len(strong) == 1:  # alone, or an identifier match plus other label matches
         return Match(ent_id, strong[0], "high", evidence[strong[0]])
     return Match(ent_id, None, "candidate", [ev for q in qids for ev in evidence[q]], qids)
-
-
-_WIKIDATA_LINE = re.compile(r"wikidata:([ \t]*)(?:null|~)?([ \t]*(?:#.*)?)")
-_LINES = re.compile(r"(?<=\n)")
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A record `write_qids` could not edit safely: left as it was."""
-
-    path: Path
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}: error: QID not written: {self.reason}"
-
-
-def _plain(node: object) -> object:
-    """A ruamel.yaml document as plain data, to compare two readings."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-def _edited(raw: bytes, qid: str) -> bytes | tuple[int, str]:
-    """`raw` with `wikidata: <qid>` in its top-level mapping, every other byte (line endings,
-    comments, encoding) as it was; or (line, why) when that cannot be done safely."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import YAMLError
-
-    yaml = YAML(typ="rt")
-    try:
-        text = raw.decode("utf-8")
-        doc = yaml.load(text)
-    except (UnicodeDecodeError, YAMLError) as exc:
-        return 1, f"the file cannot be read again ({type(exc).__name__})"
-    if not isinstance(doc, CommentedMap) or doc.fa.flow_style():
-        return 1, "the record is not a block mapping"
-    lines = _LINES.split(text)
-    ending = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    if "wikidata" in doc:
-        n = doc.lc.key("wikidata")[0]
-        body = lines[n].rstrip("\r\n")
-        m = _WIKIDATA_LINE.fullmatch(body)
-        if m is None:
-            return n + 1, "the wikidata: line is not a plain empty value"
-        lines[n] = f"wikidata:{m.group(1) or ' '}{qid}{m.group(2)}{lines[n][len(body):]}"
-    else:
-        keys = list(doc)
-        after = keys.index("name") + 1 if "name" in doc else 1
-        if after < len(keys):  # before the next top-level key: never inside a value
-            n = doc.lc.key(keys[after])[0]
-            lines.insert(n, f"wikidata: {qid}{ending}")
-        else:
-            if lines[-1] and not lines[-1].endswith("\n"):
-                lines[-1] += ending
-            lines.append(f"wikidata: {qid}{ending}")
-    new = "".join(lines)
-    try:
-        check = yaml.load(new)
-    except YAMLError:
-        check = None
-    before = _plain(doc)
-    assert isinstance(before, dict)
-    if not isinstance(check, dict) or _plain(check) != {**before, "wikidata": qid}:
-        return 1, "the edit would change more than the wikidata: value"
-    return new.encode("utf-8")
-
-
-def write_qids(ds: Dataset, rec: Reconciliation) -> tuple[list[Path], list[Refused]]:
-    """Store accepted QIDs in the records: only the top-level `wikidata:` value of each file
-    changes, every other byte (line endings included) is kept. Every file is read and its
-    edit checked first (with ruamel.yaml, reading the result back); a record that cannot be
-    edited safely is refused and left as it is; only then is each edited file replaced
-    atomically. Returns the files written and the records refused."""
-    planned: list[tuple[Path, bytes]] = []
-    refused: list[Refused] = []
-    for m in rec.matches:
-        if not m.accepted or m.qid is None:
-            continue
-        path = ds.entities[m.entity].path
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            refused.append(Refused(path, 0, f"cannot read: {exc.strerror}"))
-            continue
-        done = _edited(raw, m.qid)
-        if isinstance(done, bytes):
-            planned.append((path, done))
-        else:
-            refused.append(Refused(path, *done))
-    for path, data in planned:
-        write_bytes(path, data)
-    return [p for p, _ in planned], refused
