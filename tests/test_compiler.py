@@ -43,6 +43,10 @@ def test_date_precision_round_trips(year, month, day):
             continue
         assert d.text == text
         assert d.xsd == {4: "gYear", 7: "gYearMonth", 10: "date"}[len(text)]
+        assert d.time_precision == {4: 9, 7: 10, 10: 11}[len(text)]
+        assert d.date_time.startswith(text) and len(d.date_time) == 20
+        assert d.date_time == f"{year}-{month if len(text) > 4 else 1:02d}-" \
+            f"{day if len(text) > 7 else 1:02d}T00:00:00Z"
 
 
 @settings(max_examples=50)

@@ -86,7 +86,7 @@ def test_authors_without_records_reach_quickstatements_with_their_place(tmp_path
     assert "author: the value has no QID yet" in result.err
 
 
-def test_statements_and_references_have_namespaces_no_record_can_take(tmp_path):
+def test_statements_references_and_values_have_namespaces_no_record_can_take(tmp_path):
     from personkg.pipeline import compiled
 
     data = tmp_path / "second"
@@ -101,9 +101,12 @@ def test_statements_and_references_have_namespaces_no_record_can_take(tmp_path):
     references = {s for s in subjects if "/reference/" in s}
     assert statements and all(s.startswith(base + "statement/") for s in statements)
     assert references and all(s.startswith(base + "reference/") for s in references)
-    entities = subjects - statements - references
+    values = {s for s in subjects if "/value/" in s}  # dates' full value nodes
+    assert values and all(s.startswith(base + "value/") for s in values)
+    entities = subjects - statements - references - values
     assert base + "ref-740621a9e9b4" in entities
     assert not any("/" in s[len(base):] for s in entities if s.startswith(base))
     turtle = (REPO / "tests" / "cases" / "second" / "export.turtle").read_text(encoding="utf-8")
     assert "@prefix st: <https://example.org/kg/id/statement/> ." in turtle
     assert "@prefix ref: <https://example.org/kg/id/reference/> ." in turtle
+    assert "@prefix val: <https://example.org/kg/id/value/> ." in turtle

@@ -26,7 +26,8 @@ def test_truthy_values_skip_deprecated_statements(run, mini):
                  "SELECT ?start WHERE { id:ada-example pkgp:employer ?s . ?s a pkg:BestRank ; "
                  "pkgpq:start ?start }")
     rows = list(csv.reader(io.StringIO(result.out)))
-    assert rows == [["start"], ["2016"]]  # the deprecated 2017 claim is not best rank
+    # the deprecated 2017 claim is not best rank (a date is an xsd:dateTime at its start)
+    assert rows == [["start"], ["2016-01-01T00:00:00Z"]]
 
 
 def test_json_results_and_ask(run, mini):

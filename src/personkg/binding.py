@@ -116,9 +116,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def _kind_of(default: str) -> str:
-    """What a VALUES default looks like: iri, date, integer or string."""
+    """What a VALUES default looks like: iri, dateTime, date, integer or string."""
     d = default.strip()
     if d.startswith('"') or d.startswith("'"):
+        if re.search(r"\^\^(xsd:dateTime\b|<" + re.escape(XSD) + r"dateTime>)", d):
+            return "dateTime"
         if re.search(r"\^\^(xsd:date\b|<" + re.escape(XSD) + r"date>)", d):
             return "date"
         if re.search(r"\^\^(xsd:integer\b|<" + re.escape(XSD) + r"integer>)", d):
@@ -131,7 +133,7 @@ def _kind_of(default: str) -> str:
 
 def _guess_kind(raw: str) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        return "date"
+        return "dateTime"  # as the graph's dates (the start of their period)
     if re.fullmatch(r"-?\d+", raw):
         return "integer"
     if raw.startswith(("http://", "https://", "id:", "<")):
@@ -156,10 +158,11 @@ def _iri(name: str, raw: str, base: str) -> ox.NamedNode:
 
 
 def term_for(name: str, raw: str, kind: str, base: str = DEFAULT_BASE) -> ox.NamedNode | ox.Literal:
-    """`raw` as an RDF term of `kind` (iri, date, integer, string)."""
+    """`raw` as an RDF term of `kind` (iri, dateTime, date, integer, string). A day
+    YYYY-MM-DD is an xsd:dateTime at its start (as the graph's dates) or an xsd:date."""
     if kind == "iri":
         return _iri(name, raw, base)
-    if kind == "date":
+    if kind in ("date", "dateTime"):
         import datetime as _dt
 
         try:
@@ -169,6 +172,8 @@ def term_for(name: str, raw: str, kind: str, base: str = DEFAULT_BASE) -> ox.Nam
         except ValueError:
             raise RunError(f"parameter {name}: {raw!r} is not a date (YYYY-MM-DD)",
                            option="param") from None
+        if kind == "dateTime":
+            return ox.Literal(raw + "T00:00:00Z", datatype=ox.NamedNode(XSD.dateTime))
         return ox.Literal(raw, datatype=ox.NamedNode(XSD.date))
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", raw):

@@ -2,9 +2,12 @@
 
 For each claim the graph holds a statement node (pkgp:/pkgps:/pkgpq:), its rank, its
 references (prov:wasDerivedFrom -> pkgpr:), and, for best-rank values, the truthy
-pkgd: triple. Statement IRIs are derived from the claim's content (entity, property,
-value, qualifiers) and reference IRIs from the reference's content, so rebuilding an
-unchanged dataset gives identical output whatever the file or load order.
+pkgd: triple. A date is, as in Wikibase RDF, an xsd:dateTime at the start of its period
+in pkgd:/pkgps:/pkgpq:, and a full value node (pkgpsv:/pkgpqv: -> pkg:timeValue,
+pkg:timePrecision) keeps its precision. Statement IRIs are derived from the claim's
+content (entity, property, value, qualifiers), reference IRIs from the reference's content
+and value node IRIs from the value (like Wikidata's wdv:), so rebuilding an unchanged
+dataset gives identical output whatever the file or load order.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from .namespaces import (
     PKGD,
     PKGP,
     PKGPQ,
+    PKGPQV,
     PKGPR,
     PKGPS,
+    PKGPSV,
     PROV,
     RDF,
     RDFS,
@@ -39,7 +44,7 @@ from .runtime import paused_gc
 from .vocab import EntityClass, Vocabulary
 
 __all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
-           "reference_iri", "iri_term", "text_term"]
+           "reference_iri", "value_iri", "iri_term", "text_term"]
 
 RDF_TYPE = f"<{RDF.type}>"
 RDFS_LABEL = f"<{RDFS.label}>"
@@ -59,6 +64,8 @@ _DERIVED = f"<{PROV.wasDerivedFrom}>"
 _STATED_IN = f"<{PKGPR.statedIn}>"
 _QUOTE = f"<{PKGPR.quote}>"
 _REF_URL = f"<{PKGPR.referenceUrl}>"
+_TIME_VALUE = f"<{PKG.timeValue}>"
+_TIME_PRECISION = f"<{PKG.timePrecision}>"
 
 
 def iri_term(iri: str) -> str:
@@ -204,6 +211,12 @@ def reference_iri(base: str, ref: Reference) -> str:
     return f"{base}reference/{_digest(list(ref.key()), 12)}"
 
 
+def value_iri(base: str, date: Date) -> str:
+    """`<base>value/<hash of time and precision>`: a date's full value node (like
+    Wikidata's wdv:), one for every statement or qualifier with that value."""
+    return f"{base}value/{_digest([date.date_time, date.time_precision], 12)}"
+
+
 def literal_for(value: Value, kind: str, base: str, terms: _Terms | None = None) -> str:
     """The RDF term (N-Triples form) of a claim or qualifier value of the given kind."""
     terms = terms or _Terms()
@@ -211,8 +224,8 @@ def literal_for(value: Value, kind: str, base: str, terms: _Terms | None = None)
         return terms.iri(base + str(value))
     if kind == "url":
         return terms.iri(str(value))
-    if isinstance(value, Date):
-        return terms.literal(value.text, XSD + value.xsd)
+    if isinstance(value, Date):  # the start of its period; the precision is on the value node
+        return terms.literal(value.date_time, XSD.dateTime)
     if isinstance(value, Text):
         return terms.literal(value.text, lang=value.lang)
     if kind == "integer":
@@ -250,6 +263,7 @@ class _Context:
     qpreds: dict[str, tuple[str, str]]  # qualifier key -> pkgpq:, kind
     rank_iri: dict[str, str]
     ref_iris: dict[tuple, str] = field(default_factory=dict)  # content -> IRI, once each
+    value_nodes: dict[str, str] = field(default_factory=dict)  # date text -> node, once each
 
 
 @paused_gc()
@@ -311,9 +325,14 @@ def _statement(c: _Context, s: str, ent: Entity, claim: Claim, best: bool) -> No
     if best:
         put(f"{st} {RDF_TYPE} {_T_BEST}")
         put(f"{s} {direct} {value}")
+    if isinstance(claim.value, Date):
+        put(f"{st} {terms.iri(PKGPSV + p_stmt[len(PKGPS) + 1:-1])} "
+            f"{_value_node(c, claim.value, st_iri)}")
     for qk, qv in claim.qualifiers.items():
         qp, qkind = c.qpreds[qk]
         put(f"{st} {qp} {literal_for(qv, qkind, base, terms)}")
+        if isinstance(qv, Date):
+            put(f"{st} {terms.iri(PKGPQV + qp[len(PKGPQ) + 1:-1])} {_value_node(c, qv, st_iri)}")
     if claim.reason:
         put(f"{st} {_REASON} {terms.literal(claim.reason)}")
     if claim.alternative:
@@ -327,6 +346,18 @@ def _statement(c: _Context, s: str, ent: Entity, claim: Claim, best: bool) -> No
             put(f"{st} {_DERIVED} <{r_iri}>")
         else:
             _reference(c, st, ent, claim, ref)
+
+
+def _value_node(c: _Context, date: Date, st_iri: str) -> str:
+    """A date's full value node (time and precision), written the first time it is seen."""
+    node = c.value_nodes.get(date.text)
+    if node is None:
+        iri = value_iri(c.base, date)
+        node = c.value_nodes[date.text] = str(ox.NamedNode(iri))
+        c.locations.setdefault(iri, c.locations[st_iri])
+        c.put(f"{node} {_TIME_VALUE} {c.terms.literal(date.date_time, XSD.dateTime)}")
+        c.put(f"{node} {_TIME_PRECISION} {c.terms.literal(str(date.time_precision), XSD.integer)}")
+    return node
 
 
 def _reference(c: _Context, st: str, ent: Entity, claim: Claim, ref: Reference) -> None:

@@ -363,9 +363,8 @@ def _value_constraint(prop: Property) -> list[str]:
     kind = prop.kind
     if kind == "item":
         return ["sh:nodeKind sh:IRI", f"sh:class pkg:{prop.value_class}"]
-    if kind == "date":
-        return ["sh:or ( [ sh:datatype xsd:gYear ] [ sh:datatype xsd:gYearMonth ] "
-                "[ sh:datatype xsd:date ] )"]
+    if kind == "date":  # the start of its period, as in Wikibase RDF (the precision is on
+        return ["sh:datatype xsd:dateTime"]  # the value node)
     if kind == "text":
         return ["sh:datatype rdf:langString"]
     if kind == "integer":
@@ -383,11 +382,12 @@ def _shape(iri: str, lines: list[str]) -> str:
 
 
 # The rank is tested with FILTER EXISTS, after the statements are bound: as a triple
-# pattern, `?s a pkg:BestRank` would be joined against every best-rank statement.
+# pattern, `?s a pkg:BestRank` would be joined against every best-rank statement. Dates are
+# compared by their full value nodes (pkgpsv:), so 1986 and 1986-01 still differ.
 _CONFLICT = """SELECT $this ?value WHERE {{
         $this pkgp:{n} ?s1, ?s2 .
-        ?s1 pkgps:{n} ?v1 .
-        ?s2 pkgps:{n} ?v2 .
+        ?s1 {ps}:{n} ?v1 .
+        ?s2 {ps}:{n} ?v2 .
         FILTER (STR(?s1) < STR(?s2) && !sameTerm(?v1, ?v2))
         FILTER (EXISTS {{ ?s1 a pkg:BestRank }} && EXISTS {{ ?s2 a pkg:BestRank }})
         FILTER ({neg}EXISTS {{ ?s1 pkg:alternative true . ?s2 pkg:alternative true }})
@@ -435,7 +435,8 @@ def property_shapes(voc: Vocabulary) -> str:
                 ("alternative-values", "", "sh:Warning",
                  f"{p.key} has alternative values from sources that disagree"),
             ):
-                query = _CONFLICT.format(n=n, neg=neg)
+                query = _CONFLICT.format(n=n, neg=neg,
+                                         ps="pkgpsv" if p.kind == "date" else "pkgps")
                 parts.append(_shape(f"{n}-{code}", [
                     "a sh:NodeShape", f"sh:targetSubjectsOf pkgp:{n}", f"sh:severity {severity}",
                     f'pkgsh:code "{code}"', f"sh:message {_ttl_str(msg)}",

@@ -36,7 +36,19 @@ class Date:
 
     @property
     def xsd(self) -> str:
+        """The datatype of a source field (`date_retrieved`) with this precision."""
         return {"year": "gYear", "month": "gYearMonth", "day": "date"}[self.precision]
+
+    @property
+    def time_precision(self) -> int:
+        """The Wikibase time precision: 9 year, 10 month, 11 day."""
+        return {4: 9, 7: 10, 10: 11}[len(self.text)]
+
+    @property
+    def date_time(self) -> str:
+        """The start of the period as Wikibase RDF writes it (an xsd:dateTime):
+        2017 -> 2017-01-01T00:00:00Z, 2017-06 -> 2017-06-01T00:00:00Z."""
+        return (self.text + "-01-01"[len(self.text) - 4:]) + "T00:00:00Z"
 
     def __str__(self) -> str:
         return self.text

@@ -10,8 +10,8 @@ of a second to import).
 from __future__ import annotations
 
 __all__ = [
-    "Namespace", "PKG", "PKGD", "PKGP", "PKGPS", "PKGPQ", "PKGPR", "PKGSH", "DEFAULT_BASE",
-    "DEFAULT_GRAPH", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
+    "Namespace", "PKG", "PKGD", "PKGP", "PKGPS", "PKGPSV", "PKGPQ", "PKGPQV", "PKGPR", "PKGSH",
+    "DEFAULT_BASE", "DEFAULT_GRAPH", "SCHEMA_BASE", "RDF", "RDFS", "XSD", "OWL", "SH",
     "SKOS", "SCHEMA", "PROV", "WD", "WDT", "WDP", "WDPS", "WDPSV", "WDPQ", "WDPR",
     "WIKIDATA_PAGE", "WDQS",
     "WDQS_SCHOLARLY", "WIKIBASE", "SVG", "JSON_SCHEMA", "prefixes", "PREFIXES",
@@ -38,7 +38,9 @@ PKG = Namespace(_PROJECT + "ontology#")
 PKGD = Namespace(_PROJECT + "prop/direct/")
 PKGP = Namespace(_PROJECT + "prop/")
 PKGPS = Namespace(_PROJECT + "prop/statement/")
+PKGPSV = Namespace(_PROJECT + "prop/statement/value/")
 PKGPQ = Namespace(_PROJECT + "prop/qualifier/")
+PKGPQV = Namespace(_PROJECT + "prop/qualifier/value/")
 PKGPR = Namespace(_PROJECT + "prop/reference/")
 PKGSH = Namespace(_PROJECT + "shapes#")
 #: The namespace of a dataset's entities when its dataset.yaml names no `base:`.
@@ -74,11 +76,13 @@ WDQS_SCHOLARLY = "https://query-scholarly.wikidata.org/sparql"
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """The prefixes written in Turtle and JSON-LD and predeclared for SPARQL queries, with
-    `id:` as the dataset's `base`, and `st:`/`ref:` its statements' and references'
-    namespaces (`<base>statement/`, `<base>reference/`, like Wikidata's wds: and wdref:)."""
+    `id:` as the dataset's `base`, and `st:`/`ref:`/`val:` its statements', references' and
+    full values' namespaces (`<base>statement/`, `<base>reference/`, `<base>value/`, like
+    Wikidata's wds:, wdref: and wdv:)."""
     spaces = {
-        "pkg": PKG, "pkgd": PKGD, "pkgp": PKGP, "pkgps": PKGPS, "pkgpq": PKGPQ, "pkgpr": PKGPR,
-        "id": base, "st": base + "statement/", "ref": base + "reference/",
+        "pkg": PKG, "pkgd": PKGD, "pkgp": PKGP, "pkgps": PKGPS, "pkgpsv": PKGPSV,
+        "pkgpq": PKGPQ, "pkgpqv": PKGPQV, "pkgpr": PKGPR,
+        "id": base, "st": base + "statement/", "ref": base + "reference/", "val": base + "value/",
         "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "schema": SCHEMA, "prov": PROV,
         "skos": SKOS, "wd": WD, "wdt": WDT,
     }

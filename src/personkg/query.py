@@ -23,8 +23,10 @@ from .namespaces import (
     PKGD,
     PKGP,
     PKGPQ,
+    PKGPQV,
     PKGPR,
     PKGPS,
+    PKGPSV,
     PREFIXES,
     prefixes,
 )
@@ -111,7 +113,7 @@ def check_params(query: NamedQuery, names: list[str] | dict[str, str]) -> None:
 # namespaces (group 1: the prefix, group 2: the local name).
 _TERMS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
                     r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*"
-                    r"|(?<![\w?$:])(pkg|pkgd|pkgp|pkgps|pkgpq|pkgpr):([A-Za-z0-9_][\w-]*)")
+                    r"|(?<![\w?$:])(pkg|pkgd|pkgp|pkgps|pkgpsv|pkgpq|pkgpqv|pkgpr):([A-Za-z0-9_][\w-]*)")
 _OWN_PREFIX = re.compile(r"PREFIX\s+(\w*):\s*<([^>]*)>", re.IGNORECASE)
 
 
@@ -125,8 +127,9 @@ def _terms_of(voc: Vocabulary) -> dict[str, tuple[str, dict[str, str]]]:
     ontology = {str(t)[len(PKG):] for triple in voc.graph for t in triple
                 if str(t).startswith(PKG)}
     return {PKGD: ("a property", claims), PKGP: ("a property", claims),
-            PKGPS: ("a property", claims),
+            PKGPS: ("a property", claims), PKGPSV: ("a property", claims),
             PKGPQ: ("a qualifier", by_key(list(voc.qualifiers.values()))),
+            PKGPQV: ("a qualifier", by_key(list(voc.qualifiers.values()))),
             PKGPR: ("a reference property", by_key(list(voc.references.values()))),
             PKG: ("a term of the personkg ontology", {t: t for t in ontology if t})}
 

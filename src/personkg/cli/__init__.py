@@ -204,8 +204,8 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME), embedded or on
     a SPARQL endpoint (--endpoint URL). --timeout limits an embedded query too.
 
-    The project's prefixes (pkg, pkgd, pkgp, pkgps, pkgpq, pkgpr, id, rdf, rdfs, xsd, schema,
-    prov, skos, wd, wdt) are predeclared."""
+    The project's prefixes (pkg, pkgd, pkgp, pkgps, pkgpsv, pkgpq, pkgpqv, pkgpr, id, rdf,
+    rdfs, xsd, schema, prov, skos, wd, wdt) are predeclared."""
     library = named_queries()
     if list_queries:
         width = max(len(n) for n in library) if library else 0

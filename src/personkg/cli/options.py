@@ -190,6 +190,7 @@ def warn_unknown_ids(params: dict[str, str], ds: Dataset) -> None:
     for name, value in params.items():
         plain = value.removeprefix("id:")
         if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", plain) and not plain.isdigit() \
+                and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", plain) \
                 and plain not in ds.entities and plain not in ds.sources:
             click.echo(f"personkg: warning: {name}={value}: no entity or source with that id "
                        "in the dataset", err=True)

@@ -27,7 +27,7 @@ from ..export.jsonld import to_jsonld
 from ..export.schemaorg import CONTEXT, default_entity, profile_page, schema_type, script_json
 from ..export.turtle import to_turtle
 from ..model import Claim, Dataset, Date, Entity, Text
-from ..namespaces import PKGP, PROV, WIKIDATA_PAGE
+from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, WIKIDATA_PAGE
 from ..output import write_chunks, write_dir
 from ..vocab import Vocabulary
 from .sections import Context
@@ -71,9 +71,13 @@ def _page(title: str, body: str, jsonld: dict | None, depth: int) -> str:
             f"<nav><a href=\"{up}index.html\">index</a></nav>\n{body}\n</body>\n</html>\n")
 
 
+_VALUE_NODES = (str(PKGPSV), str(PKGPQV))
+
+
 def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox.Triple]:
-    """The entity's own triples, its statements' and their references' (`by_subject`: the
-    compiled graph's triples indexed by subject IRI, built once for the whole site)."""
+    """The entity's own triples, its statements', their references' and their dates' full
+    value nodes (`by_subject`: the compiled graph's triples indexed by subject IRI, built
+    once for the whole site)."""
     out, seen, todo = [], set(), [iri]
     while todo:
         s = todo.pop()
@@ -86,7 +90,8 @@ def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox
             pred = t.predicate.value
             is_statement = (s == iri and pred.startswith(str(PKGP))
                             and "/" not in pred[len(str(PKGP)):])
-            if isinstance(o, ox.NamedNode) and (is_statement or pred == str(PROV.wasDerivedFrom)):
+            if isinstance(o, ox.NamedNode) and (is_statement or pred == str(PROV.wasDerivedFrom)
+                                                or pred.startswith(_VALUE_NODES)):
                 todo.append(o.value)
     return out
 

@@ -265,9 +265,12 @@ _LEXICAL_TEXT = {
     XSD + "gYear": _YEAR + _TZ,
     XSD + "gYearMonth": _YEAR + "-(0[1-9]|1[0-2])" + _TZ,
     XSD + "date": "([0-9]{4})-([0-9][0-9])-([0-9][0-9])" + _TZ,
+    XSD + "dateTime": "([0-9]{4})-([0-9][0-9])-([0-9][0-9])"
+                      "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?" + _TZ,
     XSD + "boolean": "(true|false|1|0)",
 }
 _LEXICAL = {k: re.compile(v) for k, v in _LEXICAL_TEXT.items()}
+_DAYS = {XSD + "date", XSD + "dateTime"}  # lexical forms with a day, checked on the calendar
 
 
 def _has_datatype(v: Any, datatype: str) -> bool:
@@ -283,7 +286,7 @@ def _has_datatype(v: Any, datatype: str) -> bool:
     m = rx.fullmatch(v.value)
     if m is None:
         return False
-    if datatype == XSD + "date":
+    if datatype in _DAYS:
         try:
             _dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
@@ -299,7 +302,7 @@ def _datatype_candidates(var: str, datatype: str) -> str:
     cond = f"!isLiteral({var}) || datatype({var}) != <{datatype}>"
     if datatype in _LEXICAL_TEXT:
         cond += f" || !REGEX(STR({var}), \"^{_LEXICAL_TEXT[datatype]}$\")"
-    if datatype == XSD + "date":  # a day that may not exist in its month
+    if datatype in _DAYS:  # a day that may not exist in its month
         cond += f" || SUBSTR(STR({var}), 9, 2) > \"28\""
     return cond
 
