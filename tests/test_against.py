@@ -213,3 +213,20 @@ def test_lines_of_new_items_are_kept_as_they_are():
              QSLine("LAST", "P31", "Q5")]
     out, _ = against(QSExport([block]), Existing({}), Vocabulary.load())
     assert out.lines() == block
+
+
+@pytest.mark.parametrize("target", ["wikidata", "https://query.wikidata.org/sparql"])
+def test_asking_wikidata_needs_a_contact_and_nothing_is_read_before(run, monkeypatch, tmp_path,
+                                                                    target):
+    monkeypatch.delenv("PERSONKG_CONTACT", raising=False)
+    result = run("export", "--data", str(tmp_path / "no-such-folder"), "--format",
+                 "quickstatements", "--against", target)
+    assert result.code == 2
+    assert "https://query.wikidata.org/sparql: Wikimedia asks clients to say who runs them" \
+        in result.err and "Traceback" not in result.err
+
+
+def test_contact_and_scholarly_endpoint_need_against(run):
+    for extra in (("--contact", "me@example.org"), ("--scholarly-endpoint", "http://x/")):
+        result = run("export", "--format", "quickstatements", *extra)
+        assert result.code == 2 and "need --against" in result.err

@@ -30,6 +30,7 @@ from ..query import (
 from ..resources import __version__
 from ..vocab import Vocabulary
 from . import options
+from .wikidata import creatable, reconcile
 
 __all__ = ["cli", "main"]
 
@@ -89,22 +90,31 @@ QS_FORMATS = ("quickstatements", "qs-csv")
 @click.option("--timeout", type=float, default=90.0, show_default=True,
               help="With --against: seconds to wait for an answer (the Wikidata Query Service "
                    "stops queries at 60).")
+@click.option("--contact", metavar="EMAIL_OR_URL", default=None,
+              help="With --against: who runs this, for the User-Agent (needed for Wikimedia "
+                   "endpoints) [default: $PERSONKG_CONTACT].")
 def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path | None,
            create_missing: bool, window: int | None, against_url: str | None,
-           scholarly_endpoint: str | None, timeout: float) -> None:
+           scholarly_endpoint: str | None, timeout: float, contact: str | None) -> None:
     """Export the compiled graph (records that fail validation stop the export).
 
     QuickStatements formats list what they leave out (and why) on standard error."""
     if fmt not in QS_FORMATS and (create_missing or against_url or scholarly_endpoint):
         raise RunError("--create-missing, --against and --scholarly-endpoint are for the "
                        "QuickStatements formats")
-    if scholarly_endpoint and not against_url:
-        raise RunError("--scholarly-endpoint needs --against")
+    if (scholarly_endpoint or contact) and not against_url:
+        raise RunError("--scholarly-endpoint and --contact need --against")
     if create_missing and fmt == "qs-csv":
         raise RunError("--create-missing needs --format quickstatements: in the CSV form "
                        "every row with an empty qid creates a new item")
     if window is not None and not create_missing:
         raise RunError("--checked-within needs --create-missing")
+    endpoints = None  # refused (no contact for Wikimedia) before the data is read
+    if against_url:
+        endpoints = (options.wikidata_endpoint(WDQS if against_url == "wikidata" else against_url,
+                                               timeout, 3, contact),
+                     options.wikidata_endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, 3,
+                                               contact))
     c = options.compiled(data_dir, shacl=False)
     c.entity = entity_id
     if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
@@ -113,23 +123,12 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     if fmt in QS_FORMATS:
         from ..export.quickstatements import quickstatements
 
-        qs = quickstatements(c.dataset, c.voc, create=_creatable(c, create_missing, window))
-        if against_url:
-            from ..wikidata.diff import against, fetch_existing
+        qs = quickstatements(c.dataset, c.voc, create=creatable(c, create_missing, window))
+        if endpoints:
+            from ..wikidata.diff import against, fetch_for
 
-            main_url = WDQS if against_url == "wikidata" else against_url
-            main_ep = options.endpoint(main_url, timeout, 3, None)
-            scholarly_ep = options.endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout, 3,
-                                            None)
-            scholarly = c.voc.scholarly_types()
-            qids = {True: set(), False: set()}  # type: dict[bool, set[str]]
-            for e in c.dataset.entities.values():
-                if e.wikidata:
-                    qids[e.type in scholarly].add(e.wikidata)
-            existing = fetch_existing(main_ep, sorted(qids[False]))
-            existing.merge(fetch_existing(scholarly_ep, sorted(qids[True])))
-            qs, diff = against(qs, existing, c.voc)
-            sys.stderr.write(diff.summary(f"{main_url} and {scholarly_ep.url}"))
+            qs, diff = against(qs, fetch_for(c.dataset, c.voc, *endpoints), c.voc)
+            sys.stderr.write(diff.summary(f"{endpoints[0].url} and {endpoints[1].url}"))
         qs.not_created.update(c.memo.get("not-created", {}))
         c.memo["quickstatements"] = qs
     text = FORMATS[fmt].text(c)
@@ -139,25 +138,6 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
         click.echo(text, nl=False)
     else:
         write_file(output, text)
-
-
-def _creatable(c: pipeline.Compiled, create_missing: bool, window: int | None) -> set[str]:
-    """The entities `--create-missing` may create; the others counted on standard error."""
-    if not create_missing:
-        return set()
-    from ..wikidata.verdicts import WINDOW_DAYS, creatable
-
-    window = WINDOW_DAYS if window is None else window
-    create, left_out, endpoints = creatable(c.dataset, c.voc, window)
-    c.memo["not-created"] = left_out
-    if create:
-        click.echo(f"creating at most {len(create)} items for entities checked absent within "
-                   f"{window} days at {', '.join(sorted(endpoints))}", err=True)
-    else:
-        click.echo("--create-missing: no entity was checked absent on Wikidata within "
-                   f"{window} days; nothing is created (run `personkg reconcile --write`)",
-                   err=True)
-    return create
 
 
 @cli.command()
@@ -297,64 +277,6 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
 
 @cli.command()
 @options.data_option
-@click.option("--endpoint", metavar="URL", default=None,
-              help=f"Wikidata SPARQL endpoint [default: {WDQS}].")
-@click.option("--scholarly-endpoint", metavar="URL", default=None,
-              help=f"Endpoint for scholarly works [default: {WDQS_SCHOLARLY}].")
-@click.option("--write", is_flag=True,
-              help="Store accepted QIDs in the records (only their wikidata: lines change) and "
-                   "every verdict in reconciliation.yaml (what --create-missing reads).")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Answer cache [default: $XDG_CACHE_HOME/personkg/wikidata].")
-@click.option("--no-cache", is_flag=True, help="Ask the endpoints again; store nothing.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
-@click.option("--max-age", "max_age", metavar="DURATION", default="7d", show_default=True,
-              help="Ask again when a cached answer is older than this (30d, 12h, 90m); an "
-                   "empty answer (nothing found) expires after 1 day, or --max-age if shorter.")
-@click.option("--timeout", type=float, default=90.0, show_default=True,
-              help="Seconds to wait for an answer (above the Wikidata Query Service's own 60 s "
-                   "limit, so its error is seen rather than a hang-up).")
-@click.option("--retries", type=int, default=3, show_default=True,
-              help="Retries on 429/503 (Retry-After is honoured).")
-@click.option("--contact", metavar="EMAIL_OR_URL", default=None,
-              help="Who runs this, for the User-Agent (Wikimedia's policy; needed for "
-                   "*.wikidata.org and *.wikimedia.org endpoints) [default: $PERSONKG_CONTACT].")
-def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: str | None,
-              write: bool, cache_dir: Path | None, no_cache: bool, fmt: str, max_age: str,
-              timeout: float, retries: int, contact: str | None) -> None:
-    """Find the Wikidata items of entities and sources without a QID: by arXiv id, DOI,
-    ORCID, X username and website (sources: DOI, ISSN, URL) first, then entities by name and
-    aliases among the labels and aliases of their class and its subclasses (a candidate
-    only); report QIDs that are redirects."""
-    from ..wikidata.cache import parse_duration
-    from ..wikidata.reconcile import default_cache_dir, write_qids
-    from ..wikidata.reconcile import reconcile as run_reconcile
-
-    age = parse_duration(max_age)
-    main_ep = options.wikidata_endpoint(endpoint or WDQS, timeout, retries, contact)
-    scholarly_ep = options.wikidata_endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout,
-                                             retries, contact)
-    c = options.compiled(data_dir, shacl=False)
-    cache = None if no_cache else (cache_dir or default_cache_dir())
-    rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache, max_age=age)
-    click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
-    if write:
-        from ..wikidata.verdicts import verdicts_of, write_verdicts
-
-        written, refused = write_qids(c.dataset, rec)
-        for r in refused:
-            click.echo(str(r), err=True)
-        click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
-        kept = write_verdicts(c.dataset, verdicts_of(rec, c.dataset, c.voc))
-        click.echo(f"recorded the verdicts of {kept} entities in "
-                   f"{c.dataset.root / pipeline.RECONCILIATION}", err=True)
-        if refused:
-            sys.exit(1)
-
-
-@cli.command()
-@options.data_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -440,6 +362,9 @@ def new(kind: str, record_id: str, data_dir: Path | None, type_name: str | None)
     dataset is --data, else ./data or the current folder when either holds a dataset."""
     path = scaffold.new_record(kind, record_id, data_dir, type_name)
     click.echo(f"wrote {path}")
+
+
+cli.add_command(reconcile)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..export.quickstatements import QSExport, QSLine
+from ..model import Dataset
 from ..namespaces import PROV, WD, WDP, WDPQ, WDPR, WDPS, WDPSV, WIKIBASE
 from ..remote import Endpoint
 from ..vocab import Vocabulary
 
-__all__ = ["Held", "Existing", "Diff", "fetch_existing", "against"]
+__all__ = ["Held", "Existing", "Diff", "fetch_existing", "fetch_for", "against"]
 
 AUTHOR, AUTHOR_NAME, ORDINAL = "P50", "P2093", "P1545"
 STATED_IN, REFERENCE_URL = "P248", "P854"
@@ -144,6 +145,19 @@ def fetch_existing(endpoint: Endpoint, qids: list[str]) -> Existing:
                 refs[(row["st"], row["ref"])].add((row["pr"][len(WDPR):], _short(row["rv"])))
         for (node, _ref), pairs in sorted(refs.items()):
             by_node[node].references.append(pairs)
+    return out
+
+
+def fetch_for(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint) -> Existing:
+    """What Wikidata states about the dataset's items: the scholarly works' at `scholarly`
+    (Wikidata's scholarly graph, since the 2025 split), everything else's at `main`."""
+    kinds = voc.scholarly_types()
+    qids: dict[bool, set[str]] = {True: set(), False: set()}
+    for e in ds.entities.values():
+        if e.wikidata:
+            qids[e.type in kinds].add(e.wikidata)
+    out = fetch_existing(main, sorted(qids[False]))
+    out.merge(fetch_existing(scholarly, sorted(qids[True])))
     return out
 
 

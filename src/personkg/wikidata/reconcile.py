@@ -191,6 +191,10 @@ def reconcile(ds: Dataset, voc: Vocabulary, main: Endpoint, scholarly: Endpoint,
                 and (e.type in scholarly_types) == side]
         _by_label(rest, voc, clients[side], ents.evidence,
                   None if not side else (lambda c: _subclasses(clients[False], c)))
+        # an item with the same name but another class is not proof of absence: a candidate
+        # for a person to look at (e.g. a company whose item is typed "organization")
+        _by_label([e for e in rest if e.id not in ents.evidence], voc, clients[side],
+                  ents.evidence, None, any_class=True)
     sources = sorted((s for s in ds.sources.values() if not s.wikidata), key=lambda s: s.id)
     for key, prop in SOURCE_IDENTIFIERS.items():
         values = {s.id: [str(s.fields[key])] for s in sources if s.fields.get(key)}
@@ -268,12 +272,12 @@ def _subclasses(main: CachedClient, wd_class: str) -> list[str]:
 
 
 def _by_label(rest: list[Entity], voc: Vocabulary, client: CachedClient, found: _Evidence,
-              subclasses: Callable[[str], list[str]] | None) -> None:
+              subclasses: Callable[[str], list[str]] | None, any_class: bool = False) -> None:
     """Look up the name and aliases of each of `rest` among the labels and aliases (English
     and `mul`) of the items of its entity type's Wikidata class or a subclass, class by
     class in batches; every hit is a label match. `subclasses` (for an endpoint without
     the class hierarchy) gives the classes to send as VALUES; None: follow P279* in the
-    query."""
+    query. `any_class`: items of any class (the evidence says so)."""
     by_class: dict[str, list[Entity]] = defaultdict(list)
     for e in rest:
         by_class[voc.wikidata_class_of(e.type) or ""].append(e)
@@ -283,7 +287,9 @@ def _by_label(rest: list[Entity], voc: Vocabulary, client: CachedClient, found: 
             for text, which in [(e.name, "name"), *((a, "alias") for a in e.aliases)]:
                 if text and (e, which) not in names[text]:
                     names[text].append((e, which))
-        if subclasses is None:
+        if any_class:
+            typed = ""
+        elif subclasses is None:
             typed = f"?item <{WDT.P31}>/<{WDT.P279}>* <{WD}{wd_class}> ."
         else:
             classes = " ".join(f"<{WD}{c}>" for c in subclasses(wd_class))
@@ -303,8 +309,10 @@ def _by_label(rest: list[Entity], voc: Vocabulary, client: CachedClient, found: 
                     continue
                 via = "alias" if row.get("via") == str(SKOS.altLabel) else "label"
                 for e, which in names[row["label"]]:
+                    kind = (f"not an instance of {wd_class} or a subclass" if any_class
+                            else f"instance of {wd_class} or a subclass")
                     ev = (f"label match: {which} \"{row['label']}\"@{row.get('lang', '')} is "
-                          f"a Wikidata {via}, instance of {wd_class} or a subclass")
+                          f"a Wikidata {via}, {kind}")
                     if ev not in found[e.id][qid]:
                         found[e.id][qid].append(ev)
 

@@ -26,7 +26,7 @@ from ..pipeline import RECONCILIATION
 from ..vocab import Vocabulary
 from .reconcile import Reconciliation
 
-__all__ = ["WINDOW_DAYS", "fingerprint", "verdicts_of", "write_verdicts", "creatable"]
+__all__ = ["WINDOW_DAYS", "fingerprint", "verdicts_of", "write_verdicts", "creatable", "plan"]
 
 #: how many days an "absent" verdict is trusted by `export --create-missing` by default
 WINDOW_DAYS = 7
@@ -59,6 +59,8 @@ def verdicts_of(rec: Reconciliation, ds: Dataset, voc: Vocabulary,
            if rec.oldest is not None else (today or dt.date.today()))
     out = {}
     for m in rec.matches:
+        if m.kind != "entity":  # sources get a QID or nothing; they are never created
+            continue
         ent = ds.entities.get(m.entity)
         if ent is None:
             continue
@@ -137,3 +139,17 @@ def creatable(ds: Dataset, voc: Vocabulary, window: int = WINDOW_DAYS,
             create.add(ent.id)
             endpoints.add(v.endpoint)
     return create, left_out, endpoints
+
+
+def plan(ds: Dataset, voc: Vocabulary,
+         window: int | None = None) -> tuple[set[str], Counter[str], str]:
+    """`creatable` with the default window, and a line that says what it allows."""
+    window = WINDOW_DAYS if window is None else window
+    create, left_out, endpoints = creatable(ds, voc, window)
+    if create:
+        said = (f"creating at most {len(create)} items for entities checked absent within "
+                f"{window} days at {', '.join(sorted(endpoints))}")
+    else:
+        said = (f"--create-missing: no entity was checked absent on Wikidata within {window} "
+                "days; nothing is created (run `personkg reconcile --write`)")
+    return create, left_out, said
