@@ -104,6 +104,14 @@ def test_a_source_with_a_doi_gets_its_qid_written(run, data, wikidata, tmp_path)
     again = _reconcile(run, data, wikidata, tmp_path, "--write")
     assert "wrote the QIDs into 0 record(s)" in again.err
     assert "source proceedings-page" not in again.out
+    # references to that source now say "stated in" (S248) on Wikidata
+    paper = data / "works" / "ordered-paper.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "name: An Ordered Example Paper", "name: An Ordered Example Paper\nwikidata: Q4115189"),
+        encoding="utf-8")  # Q4115189: Wikidata's sandbox item
+    qs = run("export", "--data", str(data), "--format", "quickstatements").out.splitlines()
+    cited = [ln for ln in qs if '"https://workshop.example.org/2023/papers"' in ln]
+    assert cited and all("\tS248\tQ990000016\tS854\t" in ln for ln in cited)
 
 
 def test_write_qids_edits_a_source_record(tmp_path):
