@@ -191,6 +191,10 @@ class Dataset:
     broken: set[str] = field(default_factory=set)
     #: reconcile's verdicts (`reconciliation.yaml`), by entity id
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    #: indexes worked out once over the whole dataset (e.g. an author's works), for
+    #: outputs that would otherwise scan every record per page; valid while the dataset is
+    #: not changed
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def subject(self) -> str | None:

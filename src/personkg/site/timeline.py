@@ -44,17 +44,23 @@ def _lanes(voc: Vocabulary) -> list[Property]:
 
 
 def _papers(ds: Dataset, voc: Vocabulary, person: Entity) -> list[tuple[Date, Entity]]:
-    out = []
-    for w in ds.entities.values():
-        if w.type not in voc.scholarly_types():
-            continue
-        authors = [str(c.value) for p in voc.by_schema_org(w.type, "author")
-                   for c in best_of(w.claims, p.key)]
-        dates = [c.value for p in voc.by_schema_org(w.type, "datePublished")
-                 for c in best_of(w.claims, p.key) if isinstance(c.value, Date)]
-        if person.id in authors and dates:
-            out.append((dates[0], w))
-    return out
+    """The person's dated scholarly works, from an index built once per dataset (one pass
+    for all the site's timelines, not one per person)."""
+    if "timeline-papers" not in ds.memo:
+        index: dict[str, list[tuple[Date, Entity]]] = {}
+        for w in ds.entities.values():
+            if w.type not in voc.scholarly_types():
+                continue
+            authors = [str(c.value) for p in voc.by_schema_org(w.type, "author")
+                       for c in best_of(w.claims, p.key)]
+            dates = [c.value for p in voc.by_schema_org(w.type, "datePublished")
+                     for c in best_of(w.claims, p.key) if isinstance(c.value, Date)]
+            if dates:
+                for author in dict.fromkeys(authors):
+                    index.setdefault(author, []).append((dates[0], w))
+        ds.memo["timeline-papers"] = index
+    found: list[tuple[Date, Entity]] = ds.memo["timeline-papers"].get(person.id, [])
+    return found
 
 
 Bar = tuple[int, str, Date | None, Date | None]  # lane, label, start, end
