@@ -145,3 +145,18 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     assert "figures are from the run before" in out.read_text(encoding="utf-8")
     rerun = json.loads((tmp_path / "work" / "results.json").read_text())
     assert rerun["20"]["naive"] == results["20"]["naive"]
+
+
+def test_the_site_benchmark_runs_end_to_end(tmp_path):
+    """`benchmarks/site.py` in miniature: the table has a row per size and a ratio."""
+    out = tmp_path / "site.md"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "site.py"), "--sizes", "10", "--runs", "1",
+         "--work", str(tmp_path / "work"), "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    row = next(ln for ln in out.read_text(encoding="utf-8").splitlines()
+               if ln.startswith("| 10 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    build, site, ratio = float(cells[1][:-2]), float(cells[2][:-2]), float(cells[3])
+    assert build > 0 and site > 0 and abs(ratio - site / build) < 0.05

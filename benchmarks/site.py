@@ -1,0 +1,99 @@
+"""The site against a build: `personkg site` and `personkg build` on the same generated data,
+each in a fresh process, interleaved run by run (so both see the same machine load).
+
+    .venv/bin/python benchmarks/site.py [--sizes 1000,10000] [--runs 3]
+        [--out docs/benchmarks-site.md]
+
+For each size N a synthetic dataset of N people is generated (benchmarks/generate.py, seed
+1, no defects, so both commands do their whole work) under build/bench/. Figures are
+medians of wall time and the largest max RSS; the ratio site / build is the target of
+issue 20 (at most about 1.5: the site writes every build file plus a page, a Turtle and a
+JSON-LD file per entity).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = REPO / "build" / "bench"
+PERSONKG = Path(sys.executable).with_name("personkg")
+
+
+def _dataset(n: int, work: Path) -> Path:
+    path = work / f"people-{n}-defects-0"
+    if not (path / "dataset.yaml").is_file():
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--people", str(n),
+                        "--defects", "0", "--out", str(path)], check=True)
+    return path
+
+
+def _run(*args: str) -> tuple[float, float]:
+    """Wall seconds and max RSS (MiB) of one personkg command in a fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(PERSONKG), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"personkg {' '.join(args)} failed (status {status})")
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(n: int, runs: int, work: Path = WORK) -> dict[str, float]:
+    data = _dataset(n, work)
+    times: dict[str, list[float]] = {"build": [], "site": []}
+    rss: dict[str, float] = {"build": 0.0, "site": 0.0}
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        for i in range(runs):
+            for what in ("build", "site"):
+                out = Path(tmp) / f"{what}-{i}"
+                wall, peak = _run(what, "--data", str(data), "--out", str(out))
+                times[what].append(wall)
+                rss[what] = max(rss[what], peak)
+                print(f"N={n} {what} run {i + 1}: {wall:.1f} s", file=sys.stderr)
+    build, site = statistics.median(times["build"]), statistics.median(times["site"])
+    return {"build": build, "site": site, "ratio": site / build,
+            "build_rss": rss["build"], "site_rss": rss["site"]}
+
+
+def table(results: dict[int, dict[str, float]], runs: int) -> str:
+    lines = [
+        "# The site against a build", "",
+        f"`benchmarks/site.py`: medians of {runs} interleaved runs each, fresh processes, "
+        f"generated data without defects, {os.cpu_count()} cores. Target: the site costs at "
+        "most about 1.5 builds.", "",
+        "| people | build | site | site / build | build max RSS | site max RSS |",
+        "|---:|---:|---:|---:|---:|---:|"]
+    for n, r in sorted(results.items()):
+        lines.append(f"| {n:,} | {r['build']:.1f} s | {r['site']:.1f} s | {r['ratio']:.2f} | "
+                     f"{r['build_rss']:.0f} MiB | {r['site_rss']:.0f} MiB |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = {n: measure(n, args.runs, args.work)
+               for n in (int(s) for s in args.sizes.split(","))}
+    text = table(results, args.runs)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
