@@ -63,14 +63,16 @@ def test_coauthors_counts_match_the_records(rows, dataset):
             expected.update(authors - {"jan-leike"})
     got = {r["coauthor"].rsplit("/", 1)[-1]: int(r["sharedPapers"]) for r in rows("coauthors")}
     assert got == dict(expected)
-    # by hand: Jeff Wu shares InstructGPT, self-critiquing and weak-to-strong; Hutter the two
-    # ANU papers (the thesis has one author)
-    assert got["jeff-wu"] == 3 and got["marcus-hutter"] == 2 and got["paul-christiano"] == 2
+    # by hand: Jeff Wu shares InstructGPT, self-critiquing, weak-to-strong, book summaries and
+    # sparse autoencoders; Hutter nine ANU-era papers (the thesis has one author); Christiano
+    # human preferences, InstructGPT and book summaries
+    assert got["jeff-wu"] == 5 and got["marcus-hutter"] == 9 and got["paul-christiano"] == 3
 
 
 def test_coauthors_of_another_person(rows):
     got = {r["name"]: int(r["sharedPapers"]) for r in rows("coauthors", "person=marcus-hutter")}
-    assert got == {"Jan Leike": 2}
+    # Leike on nine papers; Filan on the speed priors, Everitt on the decision theory one
+    assert got == {"Jan Leike": 9, "Daniel Filan": 1, "Tom Everitt": 1}
 
 
 def test_papers_by_year_list_authors_in_order(rows, dataset):
@@ -107,7 +109,7 @@ def test_entity_statements_cover_every_claim(rows, dataset):
     assert len(deprecated) == sum(c.rank == "deprecated" for c in leike.claims)
     assert all(r["reason"] for r in deprecated)
     awards = sorted(r["pointInTime"] for r in got if r["property"] == "awardReceived")
-    assert awards == ["2023", "2024"]
+    assert awards == ["2016", "2023", "2024"]  # UAI best student paper, TIME100 AI twice
     assert all("(" in r["sources"] for r in got)  # every source shown with its trust
 
 

@@ -64,7 +64,8 @@ def test_person_facts_are_best_rank_and_well_sourced(page):
     assert not any(start == "2017" for _, start, _ in jobs)  # the deprecated seed claim
     roles = {r.get("roleName") for r in person["worksFor"]}
     assert "postdoctoral fellow" not in roles  # rests only on a low-trust wiki
-    assert person["award"] == ["TIME100 AI (2023)"]  # 2024 is unconfirmed
+    # 2024's TIME100 AI is unconfirmed
+    assert person["award"] == ["TIME100 AI (2023)", "UAI Best Student Paper Award (2016)"]
     assert "birthDate" not in person  # sources disagree (1986 or 1987)
     assert {r["alumniOf"]["name"] for r in person["alumniOf"]} >= {
         "Australian National University"}
