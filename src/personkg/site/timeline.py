@@ -104,7 +104,7 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
 
     bars.sort(key=lambda b: (_first_year(b), b[1]))
     height = 40 + row_h * (len(bars) + 1) + 30 + 40
-    out = [f'<svg xmlns="{SVG}" role="img" id="timeline" '
+    out = [f'<svg xmlns="{SVG}" role="group" id="timeline" '
            f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
            f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
     for year in range(lo, hi + 1):
