@@ -121,3 +121,14 @@ def test_the_index_reaches_every_record_and_the_search_index_names_them(site):
     assert "<details" in index and '<svg xmlns="http://www.w3.org/2000/svg" class="trustbar"' \
         in index
     assert '<link rel="stylesheet" href="../site.css">' in _page(site, "openai")
+
+
+def test_pages_need_no_script_but_the_search_box(site):
+    for name in ("jan-leike", "openai", "deep-rl-from-human-preferences",
+                 "80000-hours-ep-159-jan-leike"):
+        page = _page(site, name)
+        assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<div id="search" hidden>' in index  # shown by search.js only
+    assert re.findall(r"<script[^>]*>", index) == ['<script type="application/ld+json">',
+                                                   '<script src="search.js">']
