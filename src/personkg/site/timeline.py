@@ -44,9 +44,9 @@ def _lanes(voc: Vocabulary) -> list[Property]:
 
 
 def _papers(ds: Dataset, voc: Vocabulary, person: Entity) -> list[tuple[Date, Entity]]:
-    out = []
+    out, scholarly = [], voc.scholarly_types()
     for w in ds.entities.values():
-        if w.type not in voc.scholarly_types():
+        if w.type not in scholarly:
             continue
         authors = [str(c.value) for p in voc.by_schema_org(w.type, "author")
                    for c in best_of(w.claims, p.key)]
