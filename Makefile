@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint generate clean install browser bench dist
+.PHONY: demo test lint generate clean install browser axe screenshots bench dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,18 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	   chromium chromium-driver >/dev/null)
 
-test: lint install browser
+# axe-core (the accessibility checker the site's browser tests inject), from the npm
+# registry into .cache/axe (not committed); installed when missing.
+AXE = .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4
+
+# The person page at 1280 and 390 px wide, for the README (docs/site-person-*.png).
+screenshots: install browser
+	$(BIN)/python docs/screenshots.py
+
+test: lint install browser axe
 	$(BIN)/python -m pytest -q
 
 # ruff (with a complexity limit), mypy (0 errors) and the import contract (pyproject.toml)

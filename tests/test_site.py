@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from browser import chromium
 from conftest import FIXTURES, REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -72,7 +73,8 @@ def test_extruct_reads_back_the_schema_org_export(site, run):
 
 def test_person_page_shows_timeline_citations_and_deprecated_claims(site):
     page = (site / "id" / "jan-leike.html").read_text(encoding="utf-8")
-    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" id="timeline"' in page
+    # a group, not an img: its paper dots are links (axe: nested-interactive)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="group" id="timeline"' in page
     assert 'href="#ref-1"' in page and '<li id="ref-1">' in page
     assert "Claims a better source contradicts" in page
     assert "Since joining DeepMind in 2016" in page  # the source's own words, cited
@@ -86,6 +88,9 @@ def test_text_is_escaped_and_script_json_cannot_break_out(tmp_path, run):
     person.write_text(person.read_text(encoding="utf-8").replace(
         "description: a researcher who exists only in tests",
         f"description: '{nasty}'"), encoding="utf-8")
+    source = data / "sources" / "acme-site.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "title: About Acme", f"title: '{nasty}'"), encoding="utf-8")
     out = tmp_path / "site"
     result = run("site", "--data", str(data), "--out", str(out))
     assert result.code == 0, result.err
@@ -96,23 +101,23 @@ def test_text_is_escaped_and_script_json_cannot_break_out(tmp_path, run):
     assert page.count("</script>") == 1  # only the JSON-LD element's own end tag
     (jsonld,) = _jsonld_of(page_path)
     assert jsonld["mainEntity"]["description"] == nasty
+    for page_path in (out / "id" / "acme-site.html", out / "index.html"):  # a source's title
+        page = page_path.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in page and "<b>bold" not in page, page_path.name
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page, page_path.name
+    # search.json holds the names as data; the search box writes them as text, never HTML
+    names = [i["name"] for i in json.loads((out / "search.json").read_text(encoding="utf-8"))]
+    assert nasty in names
+    script = (out / "search.js").read_text(encoding="utf-8")
+    assert "textContent" in script and "innerHTML" not in script
+    (jsonld,) = _jsonld_of(out / "id" / "acme-site.html")
+    assert jsonld["name"] == nasty
 
 
 def test_the_person_page_in_headless_chromium(site):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver, "install Debian's chromium and chromium-driver (make browser)"
-    opts = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--window-size=1200,1800"):
-        opts.add_argument(arg)
-    opts.binary_location = chromium
-    browser = webdriver.Chrome(service=Service(driver), options=opts)
-    try:
+    with chromium(1200, 1800) as browser:
         browser.get((site / "id" / "jan-leike.html").as_uri())
         assert browser.find_element(By.TAG_NAME, "h1").text == "Jan Leike"
         svg = browser.find_element(By.ID, "timeline")
@@ -124,5 +129,3 @@ def test_the_person_page_in_headless_chromium(site):
         assert browser.find_element(By.ID, "ref-1").is_displayed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         assert browser.save_screenshot(str(ARTIFACTS / "person-page.png"))
-    finally:
-        browser.quit()

@@ -73,3 +73,62 @@ def test_a_fact_resting_only_on_low_trust_sources_is_flagged(tmp_path):
     row = lab[lab.index("number of employees"):]
     assert '<span class="flag">only low-trust sources</span>' in row[:600]
     assert 'class="trust trust-low"' in lab
+
+
+def test_every_source_has_a_page_with_every_fact_it_supports(site):
+    from personkg.pipeline import compiled
+
+    ds = compiled(REPO / "data").dataset
+    supported: dict[str, int] = {}
+    for e in ds.entities.values():
+        for c in e.claims:
+            for s in {r.source for r in c.references}:
+                supported[s] = supported.get(s, 0) + 1
+    assert len(ds.sources) > 90
+    for s in ds.sources.values():
+        page = _page(site, s.id)
+        assert (site / "id" / f"{s.id}.ttl").is_file()
+        count = re.search(r"<h2>Facts it supports \((\d+)\)</h2>", page)
+        assert count and int(count.group(1)) == supported.get(s.id, 0), s.id
+        assert page.count("<tr") - page.count('<table class="fields">') >= supported.get(s.id, 0)
+    page = _page(site, "80000-hours-ep-159-jan-leike")
+    assert '<h3><a href="jan-leike.html">Jan Leike</a>' in page
+    assert "<blockquote>" in page  # the source's own words
+
+
+def test_every_citation_note_links_to_its_source_page(site):
+    page = _page(site, "jan-leike")
+    notes = re.findall(r'<li id="ref-\d+">(.*?)</li>', page, re.S)
+    assert len(notes) > 10
+    for note in notes:
+        target = re.match(r'<a href="([^"/]+)\.html">', note)
+        assert target and (site / "id" / f"{target.group(1)}.html").is_file(), note[:200]
+
+
+def test_the_index_reaches_every_record_and_the_search_index_names_them(site):
+    import json
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (site / "id").glob("*.html"))
+    linked = set(re.findall(r'<li><a href="id/([^"]+)">', index))
+    assert linked == set(pages)
+    search = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    assert sorted(item["url"] for item in search) == sorted(f"id/{p}" for p in pages)
+    assert {"name": "Jan Leike", "kind": "person", "url": "id/jan-leike.html"} in search
+    assert '<link rel="stylesheet" href="site.css">' in index
+    assert (site / "site.css").is_file() and (site / "search.js").is_file()
+    assert index.index("Jan Leike") < index.index("Everything, by kind")  # the subject first
+    assert "<details" in index and '<svg xmlns="http://www.w3.org/2000/svg" class="trustbar"' \
+        in index
+    assert '<link rel="stylesheet" href="../site.css">' in _page(site, "openai")
+
+
+def test_pages_need_no_script_but_the_search_box(site):
+    for name in ("jan-leike", "openai", "deep-rl-from-human-preferences",
+                 "80000-hours-ep-159-jan-leike"):
+        page = _page(site, name)
+        assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<div id="search" hidden>' in index  # shown by search.js only
+    assert re.findall(r"<script[^>]*>", index) == ['<script type="application/ld+json">',
+                                                   '<script src="search.js">']

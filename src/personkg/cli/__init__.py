@@ -265,9 +265,9 @@ def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_gra
                    "[default: site_url in dataset.yaml, else derived from its base].")
 def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     """Validate, then write a static linked-data site: a page per entity (facts with numbered
-    citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline for
-    people), .ttl and .jsonld beside each page, an index, the full dump, dataset metadata
-    and a sitemap."""
+    citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline and
+    publications for people) and per source (every fact it supports), .ttl and .jsonld
+    beside each page, an index with search, the full dump, dataset metadata and a sitemap."""
     from ..site import build_site
 
     site_url = options.site_url(site_url)

@@ -1,5 +1,6 @@
-"""`personkg site`: a static linked-data site (see `pages`), with a career timeline
-(`timeline`) on each person's page."""
+"""`personkg site`: a static linked-data site (see `pages`): the data of each page from
+`sections.Context` (and `facts`), the HTML from the Jinja2 templates in `templates/`, the style
+from `static/site.css`, and a career timeline (`timeline`) on each person's page."""
 
 from .pages import build_site
 

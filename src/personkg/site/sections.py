@@ -1,30 +1,32 @@
-"""Parts of an entity's page that come from the rest of the dataset, worked out once for the
-whole site (so a page costs the size of what it shows, not of the dataset):
+"""What the site's pages show, as data for the templates, worked out once for the whole site
+(so a page costs the size of what it shows, not of the dataset):
 
 - the records that point at this one ("Linked from": the people who worked for an
   organization, the papers of a co-author);
-- a person's publications, each as a citation line with its authors in order, and the
-  co-authors they share;
-- a work's author line, the way a reader cites it.
+- a person's publications, each with its authors in order, and the co-authors they share;
+- a work's author line, the way a reader cites it;
+- the facts of a page with their notes (`facts`), and every fact a source supports;
+- the index: the subject, the dataset's figures, the entities by kind.
+
+`Context` is where page data comes from; the templates in `templates/` render it.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..compile import best_claims
 from ..export.citations import csl_items
-from ..model import Dataset
+from ..model import Claim, Dataset, Entity, Source
+from ..namespaces import WIKIDATA_PAGE
 from ..vocab import Vocabulary
+from .facts import best_trust, claim_view, entity_facts, facts_by_source, source_fields
 
 __all__ = ["Context"]
 
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+View = dict[str, Any]
 
 
 def _name(author: dict[str, str]) -> str:
@@ -44,6 +46,8 @@ class Context:
     works_of: dict[str, list[str]] = field(default_factory=dict)
     #: work id -> its record authors' ids, in order
     authors_of: dict[str, list[str]] = field(default_factory=dict)
+    #: source id -> [(entity, claim, quoted words)]: every fact the source supports
+    supports: dict[str, list[tuple[Entity, Claim, list[str]]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ds: Dataset, voc: Vocabulary) -> Context:
@@ -67,66 +71,136 @@ class Context:
             for person in dict.fromkeys(ids):
                 works_of[person].append(work_id)
         ctx.works_of = dict(works_of)
+        ctx.supports = facts_by_source(ds)
         return ctx
 
+    def kind(self, type_name: str) -> str:
+        cls = self.voc.classes.get(type_name)
+        return cls.label if cls else type_name
+
     # ------------------------------------------------------------ sections
-    def author_line(self, work_id: str) -> str:
-        """`A, B and C (2017)`: the authors in order, linked where they have a page."""
+    def author_line(self, work_id: str, me: str | None = None) -> View | None:
+        """`{"authors": [{"name", "href", "me"}], "year"}`: the authors in order, linked
+        where they have a page (`me`: the person whose page this is, shown in bold)."""
         item = self.citations.get(work_id)
         if not item or not item.get("author"):
-            return ""
+            return None
         by_name = {self.ds.entities[i].name: i for i in self.authors_of.get(work_id, [])}
-        names = []
+        authors = []
         for author in item["author"]:
             name = _name(author)
             target = by_name.get(name)
-            names.append(f'<a href="{_e(target)}.html">{_e(name)}</a>' if target else _e(name))
-        joined = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+            authors.append({"name": name, "href": f"{target}.html" if target else None,
+                            "me": target is not None and target == me})
         year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
-        return joined + (f" ({year})" if year else "")
+        return {"authors": authors, "year": year}
 
-    def publications(self, person_id: str) -> str:
-        """A person's works, newest first, as citation lines; and their co-authors."""
-        works = self.works_of.get(person_id, [])
-        if not works:
-            return ""
-        def year(w: str) -> int:
-            parts = self.citations[w].get("issued", {}).get("date-parts", [[0]])
-            return int(parts[0][0]) if parts and parts[0] else 0
-        lines = []
-        for w in sorted(works, key=lambda w: (-year(w), w)):
+    def _year(self, work_id: str) -> int:
+        parts = self.citations[work_id].get("issued", {}).get("date-parts", [[0]])
+        return int(parts[0][0]) if parts and parts[0] and parts[0][0] else 0
+
+    def publications(self, person_id: str) -> list[View]:
+        """A person's works, newest first: title, author line, venue, arXiv and DOI links."""
+        out = []
+        for w in sorted(self.works_of.get(person_id, []), key=lambda w: (-self._year(w), w)):
             item = self.citations[w]
-            where = item.get("container-title") or item.get("publisher") or ""
-            ids = " ".join(f'<a href="{_e(u)}">{_e(label)}</a>' for label, u in (
+            links = [(label, u) for label, u in (
                 ("arXiv", f"https://arxiv.org/abs/{item['archive_location']}"
                  if item.get("archive") == "arXiv" else ""),
-                ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u)
-            lines.append(f'<li>{self.author_line(w)}. <a href="{_e(w)}.html"><cite>'
-                         f'{_e(item["title"])}</cite></a>'
-                         + (f". {_e(where)}" if where else "") + (f". {ids}" if ids else "")
-                         + "</li>")
+                ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u]
+            out.append({"id": w, "href": f"{w}.html", "title": str(item["title"]),
+                        "year": self._year(w),
+                        "byline": self.author_line(w, me=person_id),
+                        "where": item.get("container-title") or item.get("publisher") or "",
+                        "links": links})
+        return out
+
+    def coauthors(self, person_id: str) -> list[View]:
+        """The people a person wrote with, most shared works first: `{"name", "href", "n"}`."""
+        works = self.works_of.get(person_id, [])
         shared = Counter(a for w in works for a in dict.fromkeys(self.authors_of[w])
                          if a != person_id)
-        out = [f"<h2>Publications ({len(works)})</h2>", '<ol class="pubs">', *lines, "</ol>"]
-        if shared:
-            people = ", ".join(f'<a href="{_e(a)}.html">{_e(self.ds.entities[a].name)}</a>'
-                               f" ({n})" for a, n in sorted(shared.items(),
-                                                            key=lambda kv: (-kv[1], kv[0])))
-            out.append(f"<h2>Co-authors</h2>\n<p>{people}</p>")
-        return "\n".join(out)
+        return [{"name": self.ds.entities[a].name, "href": f"{a}.html", "n": n}
+                for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    def linked_from(self, target_id: str) -> str:
-        """The records whose best-rank claims point at this one, by property."""
+    def linked_from(self, target_id: str) -> list[View]:
+        """The records whose best-rank claims point at this one, by property:
+        `{"label", "links": [{"name", "href"}]}`."""
         rows: dict[str, list[str]] = defaultdict(list)
         for key, source in self.incoming.get(target_id, []):
             rows[key].append(source)
-        if not rows:
-            return ""
-        out = ['<h2>Linked from</h2>\n<table class="inverse">']
-        for key in sorted(rows, key=lambda k: self.voc.claims[k].label):
-            links = ", ".join(f'<a href="{_e(s)}.html">{_e(self.ds.entities[s].name)}</a>'
-                              for s in sorted(dict.fromkeys(rows[key]),
-                                              key=lambda s: self.ds.entities[s].name))
-            out.append(f"<tr><th>{_e(self.voc.claims[key].label)} of</th><td>{links}</td></tr>")
-        out.append("</table>")
-        return "\n".join(out)
+        return [{"label": f"{self.voc.claims[key].label} of",
+                 "links": [{"name": self.ds.entities[s].name, "href": f"{s}.html"}
+                           for s in sorted(dict.fromkeys(rows[key]),
+                                           key=lambda s: self.ds.entities[s].name)]}
+                for key in sorted(rows, key=lambda k: self.voc.claims[k].label)]
+
+    # ------------------------------------------------------------ pages
+    def entity(self, e: Entity) -> View:
+        """Everything an entity's page shows except the timeline and the JSON-LD."""
+        return {"id": e.id, "name": e.name, "kind": self.kind(e.type), "type": e.type,
+                "description": e.description,
+                "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
+                "byline": self.author_line(e.id),
+                "publications": self.publications(e.id), "coauthors": self.coauthors(e.id),
+                "linked_from": self.linked_from(e.id), **entity_facts(self.ds, self.voc, e)}
+
+    def source(self, src: Source) -> View:
+        """A source's page: its fields, trust, and every fact it supports, by entity."""
+        groups: dict[str, list[View]] = defaultdict(list)
+        for e, c, quoted in self.supports.get(src.id, []):
+            row = claim_view(self.ds, self.voc, c, None)
+            row.update(label=self.voc.claims[c.property].label, quotes=quoted)
+            groups[e.id].append(row)
+        entities = [{"id": eid, "name": self.ds.entities[eid].name, "href": f"{eid}.html",
+                     "kind": self.kind(self.ds.entities[eid].type), "facts": rows}
+                    for eid, rows in sorted(groups.items(),
+                                            key=lambda kv: (self.ds.entities[kv[0]].name,
+                                                            kv[0]))]
+        return {"id": src.id, "name": src.title, "kind": self.kind("Source"),
+                "trust": src.trust, "url": src.fields.get("url"),
+                "fields": source_fields(self.voc, src),
+                "wikidata": WIKIDATA_PAGE.format(src.wikidata) if src.wikidata else None,
+                "entities": entities, "count": sum(len(g["facts"]) for g in entities)}
+
+    def index(self) -> View:
+        """The subject, the dataset's figures and trust profile, the records by kind."""
+        ds = self.ds
+        groups: dict[str, list[View]] = defaultdict(list)
+        for e in sorted(ds.entities.values(), key=lambda e: (e.name.casefold(), e.id)):
+            groups[self.kind(e.type)].append({"name": e.name, "href": f"id/{e.id}.html"})
+        source_kind = self.kind("Source")
+        groups[source_kind] = [{"name": s.title, "href": f"id/{s.id}.html"}
+                               for s in sorted(ds.sources.values(),
+                                               key=lambda s: (s.title.casefold(), s.id))]
+        kinds = [{"kind": k, "count": len(v), "members": v}
+                 for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+        subject_id = ds.subject
+        subject = None
+        if subject_id:
+            s = ds.entities[subject_id]
+            subject = {"name": s.name, "href": f"id/{s.id}.html",
+                       "description": s.description, "kind": self.kind(s.type),
+                       "facts": len(s.claims), "works": len(self.works_of.get(s.id, []))}
+        return {"subject": subject, "kinds": kinds, "trust": self.trust_profile(),
+                "records": len(ds.entities) + len(ds.sources),
+                "statements": sum(len(e.claims) for e in ds.entities.values())}
+
+    def trust_profile(self) -> list[View]:
+        """Facts (statements not about quotations) by their best source's trust, as shares:
+        `{"trust", "count", "percent", "x", "width"}` (x and width out of 100)."""
+        counts = dict.fromkeys([*self.voc.trust_order(), "none"], 0)
+        for e in self.ds.entities.values():
+            if e.type == "Quotation":
+                continue
+            for c in e.claims:
+                counts[best_trust(self.ds, self.voc, c)] += 1
+        total = sum(counts.values()) or 1
+        out, at = [], 0.0
+        for k, n in counts.items():
+            if n:
+                width = 100 * n / total
+                out.append({"trust": k, "count": n, "percent": round(width, 1),
+                            "x": round(at, 2), "width": round(width, 2)})
+                at += width
+        return out

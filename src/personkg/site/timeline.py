@@ -48,8 +48,9 @@ def _papers(ds: Dataset, voc: Vocabulary, person: Entity) -> list[tuple[Date, En
     for all the site's timelines, not one per person)."""
     if "timeline-papers" not in ds.memo:
         index: dict[str, list[tuple[Date, Entity]]] = {}
+        scholarly = voc.scholarly_types()
         for w in ds.entities.values():
-            if w.type not in voc.scholarly_types():
+            if w.type not in scholarly:
                 continue
             authors = [str(c.value) for p in voc.by_schema_org(w.type, "author")
                        for c in best_of(w.claims, p.key)]
@@ -110,7 +111,7 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
 
     bars.sort(key=lambda b: (_first_year(b), b[1]))
     height = 40 + row_h * (len(bars) + 1) + 30 + 40
-    out = [f'<svg xmlns="{SVG}" role="img" id="timeline" '
+    out = [f'<svg xmlns="{SVG}" role="group" id="timeline" '
            f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
            f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
     for year in range(lo, hi + 1):
