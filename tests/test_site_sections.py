@@ -32,8 +32,18 @@ def test_a_persons_page_lists_publications_and_coauthors(site):
     assert '<a href="deep-rl-from-human-preferences.html"><cite>' in page
     first = page.index('<a href="paul-christiano.html">Paul Christiano</a>')
     assert page.index('<a href="jan-leike.html">Jan Leike</a>', first) > first  # in order
-    assert "<h2>Co-authors</h2>" in page and '<a href="marcus-hutter.html">Marcus Hutter</a> (' \
-        in page
+    assert re.search(r'<h2 id="coauthors">Co-authors \(\d+\)</h2>', page)
+    assert '<a href="marcus-hutter.html">Marcus Hutter</a> (9)' in page
+    # the picture, and the papers per year; quotations by status; an organization's people
+    assert 'class="coauthors"' in page and 'aria-label="Papers per year: 2014: 1,' in page
+    assert re.search(r"<h3>verbatim-verified \(\d+\)</h3>", page)
+
+
+def test_an_organization_lists_its_people_with_dates(site):
+    page = _page(site, "openai")
+    people = page[page.index("<h2>People</h2>"):page.index("</table>", page.index("<h2>People"))]
+    assert ('<tr><td><a href="jan-leike.html">Jan Leike</a></td><td>employer: Head of '
+            "Alignment</td><td>2021</td><td>2024-05</td></tr>") in people
 
 
 def test_an_organization_shows_who_points_at_it(site):

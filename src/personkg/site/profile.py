@@ -19,11 +19,14 @@ import html
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..compile import best_of
 from ..model import Date, Entity
 from ..namespaces import SCHEMA, SVG
-from .sections import Context
+
+if TYPE_CHECKING:  # sections.Context uses this module to fill a page
+    from .sections import Context
 
 __all__ = ["papers_per_year", "papers_per_year_svg", "coauthors", "coauthor_svg",
            "quotations_by_status", "undated_affiliations", "members", "Member"]
@@ -113,7 +116,9 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
     label = (f"Co-authors of {person_name}: " + ", ".join(
         f"{n} ({k} paper{'s' * (k != 1)})" for n, _, k in shown)
         + (f", and {rest} more" if rest else ""))
-    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {size} {size}" width="100%" role="img" '
+    # role "group", not "img": the co-authors with a page are links inside (an image may
+    # hold no interactive element)
+    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {size} {size}" width="100%" role="group" '
            f'aria-label="{_e(label)}" class="coauthors" style="max-width:{size}px">',
            f"<title>{_e(label)}</title>"]
     dots = []

@@ -13,15 +13,18 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from ..compile import best_claims
 from ..export.citations import csl_items
 from ..model import Claim, Dataset, Entity, Source
 from ..namespaces import WIKIDATA_PAGE
 from ..vocab import Vocabulary
+from . import profile
 from .facts import best_trust, claim_view, entity_facts, facts_by_source, source_fields
 
 __all__ = ["Context"]
@@ -116,12 +119,29 @@ class Context:
         return out
 
     def coauthors(self, person_id: str) -> list[View]:
-        """The people a person wrote with, most shared works first: `{"name", "href", "n"}`."""
-        works = self.works_of.get(person_id, [])
-        shared = Counter(a for w in works for a in dict.fromkeys(self.authors_of[w])
-                         if a != person_id)
-        return [{"name": self.ds.entities[a].name, "href": f"{a}.html", "n": n}
-                for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))]
+        """The people a person wrote with, most shared works first: `{"name", "href", "n"}`
+        (`href` None for an author without a record, named as printed)."""
+        return [{"name": name, "href": f"{i}.html" if i else None, "n": n}
+                for name, i, n in profile.coauthors(self, person_id)]
+
+    def profile(self, e: Entity) -> View:
+        """The profile parts of a page: papers per year and co-authors as pictures,
+        quotations by status, undated affiliations, and the people affiliated with it."""
+        people = profile.coauthors(self, e.id)
+        per_year = profile.papers_per_year(self, e.id)
+        return {
+            "per_year_svg": Markup(profile.papers_per_year_svg(per_year)),  # escaped parts
+            "coauthor_svg": Markup(profile.coauthor_svg(e.name, people)),  # escaped parts
+            "quotations": [{"status": status, "items": [
+                {"name": q.name, "href": f"{q.id}.html"} for q in items]}
+                for status, items in profile.quotations_by_status(self, e.id)],
+            "undated": [{"label": label, "name": org.name, "href": f"{org.id}.html",
+                         "role": role}
+                        for label, org, role in profile.undated_affiliations(self, e)],
+            "members": [{"relation": m.relation, "name": m.person.name,
+                         "href": f"{m.person.id}.html", "start": m.start, "end": m.end,
+                         "role": m.role} for m in profile.members(self, e.id)],
+        }
 
     def linked_from(self, target_id: str) -> list[View]:
         """The records whose best-rank claims point at this one, by property:
@@ -143,7 +163,8 @@ class Context:
                 "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
                 "byline": self.author_line(e.id),
                 "publications": self.publications(e.id), "coauthors": self.coauthors(e.id),
-                "linked_from": self.linked_from(e.id), **entity_facts(self.ds, self.voc, e)}
+                "linked_from": self.linked_from(e.id), **self.profile(e),
+                **entity_facts(self.ds, self.voc, e)}
 
     def source(self, src: Source) -> View:
         """A source's page: its fields, trust, and every fact it supports, by entity."""
