@@ -47,6 +47,7 @@ lint: $(VENV)/.deps
 # The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md.
 bench: install
 	$(BIN)/python benchmarks/bench.py --runs 3 --naive-shacl-timeout 300 --out docs/benchmarks.md
+	$(BIN)/python benchmarks/startup.py --runs 10 --out docs/benchmarks.md
 
 generate: install
 	$(BIN)/personkg generate --root $(CURDIR)
