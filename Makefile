@@ -59,6 +59,7 @@ lint: $(VENV)/.deps
 bench: install
 	$(BIN)/python benchmarks/bench.py --runs 3 --naive-shacl-timeout 300 --out docs/benchmarks.md
 	$(BIN)/python benchmarks/site.py --sizes 1000,10000 --runs 3 --out docs/benchmarks-site.md
+	$(BIN)/python benchmarks/startup.py --runs 10 --out docs/benchmarks.md
 
 generate: install
 	$(BIN)/personkg generate --root $(CURDIR)

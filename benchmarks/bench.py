@@ -150,7 +150,7 @@ def worker_naive(data: Path, timeout: float, shacl_timeout: float) -> dict:
     shapes = Graph()
     for path in sorted(resource_dir("shapes").glob("*.shacl.ttl")):
         shapes.parse(path, format="turtle")
-    _timed(out, "shacl", lambda: validate(g, shacl_graph=shapes, ont_graph=voc.graph,
+    _timed(out, "shacl", lambda: validate(g, shacl_graph=shapes, ont_graph=voc.rdflib_graph(),
                                           inference="none", advanced=True,
                                           allow_warnings=True), shacl_timeout)
     for fmt, rdflib_fmt in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):

@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import runtime
 from .checks.records import Wording, metadata_issues, prepare, schema_check
@@ -37,6 +38,9 @@ from .progress import progress
 from .resources import KINDS_HINT, data_folder, resource_dir
 from .runtime import paused_gc, release_memory
 from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .remote import Endpoint
 
 __all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
            "load_dataset", "build", "compiled", "RECONCILIATION"]
@@ -256,7 +260,13 @@ def vocabulary(root: Path) -> Vocabulary:
     dataset's own `ontology.ttl` when it has one. An extended vocabulary gets its record
     schemas and per-property shapes generated now, like the built-in ones at build time."""
     own = root / "ontology.ttl"
-    if not own.is_file():
+    return extended_vocabulary(own if own.is_file() else None)
+
+
+def extended_vocabulary(own: Path | None) -> Vocabulary:
+    """The built-in vocabulary extended by the ontology file `own` (None: not extended),
+    with the record schemas and per-property shapes of the extension generated."""
+    if own is None:
         return Vocabulary.load()
     voc = Vocabulary.load(extension=own)
     if voc.shapes_dir == resource_dir("shapes"):
@@ -269,6 +279,15 @@ def vocabulary(root: Path) -> Vocabulary:
                 shutil.copyfile(core, folder / core.name)
         voc.shapes_dir = folder
     return voc
+
+
+def check_endpoint(endpoint: Endpoint, graphs: tuple[str, ...] = (),
+                   ontology: Path | None = None) -> Report:
+    """SHACL on the graph at a SPARQL endpoint (the named `graphs` as its default graph),
+    with the shapes of the built-in vocabulary extended by `ontology` when given."""
+    from .checks.shacl.endpoint import endpoint_report
+
+    return endpoint_report(endpoint, extended_vocabulary(ontology), graphs)
 
 
 def check(data: Path | str | None = None, engine: str = "fast") -> Report:

@@ -124,8 +124,8 @@ def _terms_of(voc: Vocabulary) -> dict[str, tuple[str, dict[str, str]]]:
         return {**{p.key: p.name for p in props}, **{p.name: p.name for p in props}}
 
     claims = by_key(list(voc.claims.values()))
-    ontology = {str(t)[len(PKG):] for triple in voc.graph for t in triple
-                if str(t).startswith(PKG)}
+    ontology = {t.value[len(PKG):] for triple in voc.triples for t in triple
+                if t.value.startswith(PKG)}
     return {PKGD: ("a property", claims), PKGP: ("a property", claims),
             PKGPS: ("a property", claims), PKGPSV: ("a property", claims),
             PKGPQ: ("a qualifier", by_key(list(voc.qualifiers.values()))),

@@ -1,7 +1,8 @@
 """The ontology, read into typed terms: the only place code learns what a property is.
 
-`Vocabulary.load()` parses `ontology/personkg.ttl` once; everything else (the compiler,
-the JSON Schema and SHACL generators, the exporters) asks it.
+`Vocabulary.load()` parses `ontology/personkg.ttl` once, with pyoxigraph (rdflib is imported
+only where pySHACL needs it); everything else (the compiler, the JSON Schema and SHACL
+generators, the exporters) asks it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from . import namespaces as ns
 from .errors import RunError, SourceError
@@ -109,7 +109,8 @@ class Vocabulary:
     trust_levels: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (iri, order)
     low_trust: set[str] = field(default_factory=set)  # trust keys a published fact must not rest on
     ranks: dict[str, str] = field(default_factory=dict)  # key -> iri
-    graph: Graph = field(default_factory=Graph)
+    #: the ontology's triples (the built-in one and the dataset's extension), in file order
+    triples: tuple[ox.Triple, ...] = ()
     #: the folder of this vocabulary's record schemas and SHACL shapes (a dataset that
     #: extends the ontology gets them generated; see `pipeline.vocabulary`)
     shapes_dir: Path = field(default_factory=lambda: resource_dir("shapes"))
@@ -125,6 +126,21 @@ class Vocabulary:
         one that redefines a built-in property is an error at its line)."""
         return _load(str(path or resource_dir("ontology") / "personkg.ttl"),
                      str(extension) if extension else None)
+
+    def ontology_ntriples(self) -> str:
+        """The ontology as N-Triples (made once per vocabulary)."""
+        text = self.memo.get("ontology-nt")
+        if text is None:
+            text = self.memo["ontology-nt"] = "".join(f"{t} .\n" for t in self.triples)
+        return text
+
+    def rdflib_graph(self) -> Any:
+        """The ontology as an rdflib Graph (for pySHACL; rdflib is imported only here)."""
+        from rdflib import Graph
+
+        g = Graph()
+        g.parse(data=self.ontology_ntriples(), format="nt")
+        return g
 
     # ------------------------------------------------------------ queries
     def ancestors(self, name: str) -> list[str]:
@@ -207,50 +223,87 @@ def _load_error(path: str, what: str) -> RunError:
     return RunError(f"{path}: the ontology is not usable: {what}")
 
 
+Node = Any  # a pyoxigraph term
+
+
+class _Graph:
+    """The parsed ontology: its triples, and an index by subject and predicate and by
+    predicate and object (what the reader asks)."""
+
+    def __init__(self) -> None:
+        self.triples: dict[ox.Triple, None] = {}  # a set that keeps file order
+        self.by_sp: dict[tuple[Node, Node], list[Node]] = {}
+        self.by_po: dict[tuple[Node, Node], list[Node]] = {}
+
+    def add(self, triples: list[ox.Triple]) -> None:
+        for t in triples:
+            if t in self.triples:
+                continue
+            self.triples[t] = None
+            self.by_sp.setdefault((t.subject, t.predicate), []).append(t.object)
+            self.by_po.setdefault((t.predicate, t.object), []).append(t.subject)
+
+    def subjects(self, p: str, o: str) -> list[Node]:
+        return list(self.by_po.get((ox.NamedNode(p), ox.NamedNode(o)), ()))
+
+
 class _Reader:
     """Typed look-ups in the parsed ontology."""
 
-    def __init__(self, g: Graph, path: str, *extra: str):
+    def __init__(self, g: _Graph, path: str, *extra: str):
         self.g, self.path, self.order = g, path, _file_order(path, *extra)
 
     def value(self, s: Node, p: str) -> Node | None:
-        return self.g.value(s, URIRef(p))
+        found = self.g.by_sp.get((s, ox.NamedNode(p)))
+        return found[0] if found else None
 
     def text(self, s: Node, p: str) -> str | None:
         v = self.value(s, p)
-        return str(v) if v is not None else None
+        return v.value if v is not None else None
 
     def flag(self, s: Node, p: str) -> bool:
         v = self.value(s, p)
-        return bool(v.toPython()) if isinstance(v, Literal) else False
+        if not isinstance(v, ox.Literal):
+            return False
+        if v.datatype.value == ns.XSD.boolean:
+            return v.value.strip() in ("true", "1")
+        if v.datatype.value == ns.XSD.integer:
+            return int(v.value) != 0
+        return v.value != ""
 
     def number(self, s: Node, p: str) -> int | None:
         v = self.value(s, p)
-        return int(v.toPython()) if isinstance(v, Literal) else None
+        if not isinstance(v, ox.Literal):
+            return None
+        try:
+            return int(v.value)
+        except ValueError:
+            return int(float(v.value))
 
     def local(self, s: Node, p: str) -> str | None:
         v = self.value(s, p)
-        return _local(v) if v is not None else None
+        return _local(v.value) if v is not None else None
 
     def objects(self, s: Node, p: str) -> list[Node]:
-        return list(self.g.objects(s, URIRef(p)))
+        return list(self.g.by_sp.get((s, ox.NamedNode(p)), ()))
 
     def position(self, s: Node) -> tuple[int, str]:
         """Where `s` is defined in the file: things keep the ontology's order."""
-        return (self.order.get(_local(s), 10_000), str(s))
+        return (self.order.get(_local(s.value), 10_000), s.value)
 
     def instances(self, cls: str) -> list[Node]:
         """The instances of `cls`, in the ontology's order."""
-        return sorted(self.g.subjects(URIRef(ns.RDF.type), URIRef(cls)), key=self.position)
+        return sorted(self.g.subjects(ns.RDF.type, cls), key=self.position)
 
 
-def _parse(path: str, g: Graph | None = None, of_dataset: bool = False) -> Graph:
+def _parse(path: str, g: _Graph | None = None, of_dataset: bool = False) -> _Graph:
     """Parse a Turtle file into `g`. A dataset's own ontology that does not parse is the
     data's error (exit 1, at its line); the built-in one could not be read (exit 2)."""
-    g = g if g is not None else Graph()
+    g = g if g is not None else _Graph()
     try:
-        g.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many kinds; all mean the same here
+        g.add([q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE,
+                                          base_iri=Path(path).resolve().as_uri())])
+    except (SyntaxError, ValueError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if of_dataset:
             raise SourceError(path, _line_of_error(exc),
@@ -270,7 +323,7 @@ def _load(path: str, extension: str | None = None) -> Vocabulary:
     if extension is not None:
         _check_extension(Vocabulary.load(Path(path)), extension)
         _parse(extension, g, of_dataset=True)
-    voc = Vocabulary(graph=g, extension=Path(extension) if extension else None)
+    voc = Vocabulary(triples=tuple(g.triples), extension=Path(extension) if extension else None)
     r = _Reader(g, path, *([extension] if extension else []))
     _read_classes(r, voc)
     _read_properties(r, voc)
@@ -281,15 +334,15 @@ def _load(path: str, extension: str | None = None) -> Vocabulary:
 
 def _read_classes(r: _Reader, voc: Vocabulary) -> None:
     PKG = ns.PKG
-    for c in sorted(set(r.g.subjects(URIRef(ns.RDF.type), URIRef(ns.OWL.Class))), key=str):
-        if not str(c).startswith(PKG):
+    for c in sorted(set(r.g.subjects(ns.RDF.type, ns.OWL.Class)), key=lambda n: n.value):
+        if not isinstance(c, ox.NamedNode) or not c.value.startswith(PKG):
             continue
         voc.classes[_local(c)] = EntityClass(
-            iri=str(c), name=_local(c), label=r.text(c, ns.RDFS.label) or _local(c),
+            iri=c.value, name=_local(c), label=r.text(c, ns.RDFS.label) or _local(c),
             comment=r.text(c, ns.RDFS.comment) or "", kind=r.text(c, PKG.recordKind),
             schema_org=r.text(c, PKG.schemaOrg), wikidata_class=r.text(c, PKG.wikidataClass),
             parent=r.local(c, ns.RDFS.subClassOf), scholarly=r.flag(c, PKG.scholarly),
-            alt_labels=tuple(sorted(str(v) for v in r.objects(c, ns.SKOS.altLabel))),
+            alt_labels=tuple(sorted(v.value for v in r.objects(c, ns.SKOS.altLabel))),
         )
 
 
@@ -306,7 +359,7 @@ def _read_properties(r: _Reader, voc: Vocabulary) -> None:
     tables = {"claim": voc.claims, "qualifier": voc.qualifiers, "reference": voc.references}
     for s in sorted(by_iri, key=r.position):
         prop = Property(
-            iri=str(s), name=_local(s), key=r.text(s, PKG.key) or _local(s),
+            iri=s.value, name=_local(s), key=r.text(s, PKG.key) or _local(s),
             label=r.text(s, ns.RDFS.label) or _local(s),
             comment=r.text(s, ns.RDFS.comment) or "", roles=frozenset(by_iri[s]),
             domain=tuple(sorted(_local(d) for d in r.objects(s, ns.RDFS.domain))),
@@ -337,25 +390,25 @@ def _read_source_fields(r: _Reader, voc: Vocabulary) -> None:
     for s in r.instances(PKG.SourceField):
         key = r.text(s, PKG.key) or _local(s)
         voc.source_fields[key] = SourceField(
-            key=key, predicate=str(r.value(s, PKG.predicate)),
+            key=key, predicate=_value(r.value(s, PKG.predicate)),
             label=r.text(s, ns.RDFS.label) or key, value_type=r.text(s, PKG.valueType),
             value_class=r.local(s, PKG.valueClass), required=r.flag(s, PKG.required),
-            allowed=tuple(sorted(str(v) for v in r.objects(s, PKG.allowedValue))),
+            allowed=tuple(sorted(v.value for v in r.objects(s, PKG.allowedValue))),
         )
 
 
 def _read_levels(r: _Reader, voc: Vocabulary) -> None:
     """Trust levels and ranks."""
     PKG = ns.PKG
-    for t in r.g.subjects(URIRef(ns.RDF.type), URIRef(PKG.Trust)):
+    for t in r.g.subjects(ns.RDF.type, PKG.Trust):
         level, rank = r.text(t, PKG.key), r.number(t, PKG.trustOrder)
         if level is None or rank is None:
-            raise _load_error(r.path, f"trust level {t} needs pkg:key and pkg:trustOrder")
-        voc.trust_levels[level] = (str(t), rank)
+            raise _load_error(r.path, f"trust level {t.value} needs pkg:key and pkg:trustOrder")
+        voc.trust_levels[level] = (t.value, rank)
         if r.flag(t, PKG.lowTrust):
             voc.low_trust.add(level)
-    for k in r.g.subjects(URIRef(ns.RDF.type), URIRef(PKG.Rank)):
-        voc.ranks[str(r.value(k, PKG.key))] = str(k)
+    for k in r.g.subjects(ns.RDF.type, PKG.Rank):
+        voc.ranks[_value(r.value(k, PKG.key))] = k.value
 
 
 def _or_last(position: int | None) -> int:
@@ -363,7 +416,14 @@ def _or_last(position: int | None) -> int:
 
 
 def _local(iri: Node | str) -> str:
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return _value(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _value(term: Node | str | None) -> str:
+    """What rdflib's str() gave: an IRI, a literal's lexical form, a blank node's id."""
+    if term is None:
+        return "None"
+    return term if isinstance(term, str) else term.value
 
 
 def _check_extension(builtin: Vocabulary, path: str) -> None:
@@ -379,7 +439,7 @@ def _check_extension(builtin: Vocabulary, path: str) -> None:
     for cls in (ns.PKG.ClaimProperty, ns.PKG.QualifierProperty, ns.PKG.ReferenceProperty):
         for s in r.instances(cls):
             key = r.text(s, ns.PKG.key) or _local(s)
-            clash = known.get(str(s)) or by_name.get(_local(s)) or by_key.get(key)
+            clash = known.get(s.value) or by_name.get(_local(s)) or by_key.get(key)
             if clash is not None:
                 line = next((n for n, text in enumerate(lines, 1)
                              if re.search(rf"(^|[:/#<]){re.escape(_local(s))}\b", text)), None)

@@ -77,14 +77,35 @@ class Issue:
     code: str  # stable kebab-case, e.g. "unknown-id"
     message: str
     layer: str = field(default="", compare=False)  # yaml | schema | references | shacl
+    # A SHACL result on a graph at a SPARQL endpoint has no file: its focus node (an IRI,
+    # or a term in N-Triples), value (N-Triples) and path (an IRI) say where it is.
+    focus: str = ""
+    value: str = ""
+    result_path: str = ""
 
     @classmethod
     def at(cls, path: Path | str, line: int | None, code: str, message: str,
            severity: str = ERROR, layer: str = "") -> Issue:
         return cls(display_path(path), line or 0, severity, code, message, layer)
 
+    @classmethod
+    def on_node(cls, focus: str, code: str, message: str, severity: str = ERROR,
+                value: str = "", path: str = "") -> Issue:
+        """A SHACL result at a node of a graph that no record file stands for."""
+        return cls("", 0, severity, code, message, "shacl", focus, value, path)
+
     def where(self) -> str:
+        if self.focus and not self.path:
+            return self.focus
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    def as_dict(self) -> dict[str, object]:
+        """The issue's fields (those of a node, only for an issue at a node)."""
+        out = asdict(self)
+        if not self.focus:
+            for key in ("focus", "value", "result_path"):
+                del out[key]
+        return out
 
 
 def display_path(path: Path | str) -> str:
@@ -102,6 +123,8 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     records: int = 0
     triples: int = 0
+    source: str = ""  # where the graph was checked, when not in record files (an endpoint)
+    note: str = ""  # one line about what was and was not checked
 
     def add(self, issue: Issue) -> None:
         self.issues.append(issue)
@@ -138,21 +161,25 @@ class Report:
             state = "does not conform"
         else:
             state = "does not conform because of warnings (strict)"
-        return (f"{state}: {self.records} records, {self.triples} triples, "
-                f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}")
+        counts = f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+        if self.source:
+            return f"{state}: {self.triples} triples at {self.source}, {counts}"
+        return f"{state}: {self.records} records, {self.triples} triples, {counts}"
 
 
 def render_text(report: Report, strict: bool = False) -> str:
     lines = [f"{i.where()}: {i.severity} {i.code}: {i.message}" for i in report.sorted()]
-    return "\n".join([*lines, report.summary(strict)]) + "\n"
+    note = [f"note: {report.note}"] if report.note else []
+    return "\n".join([*note, *lines, report.summary(strict)]) + "\n"
 
 
 def render_json(report: Report, strict: bool = False) -> str:
+    where = {k: v for k, v in (("source", report.source), ("note", report.note)) if v}
     return json.dumps({
         "conforms": report.conforms(strict), "strict": strict,
-        "records": report.records, "triples": report.triples,
+        "records": report.records, "triples": report.triples, **where,
         "errors": len(report.errors), "warnings": len(report.warnings),
-        "issues": [{k: v for k, v in asdict(i).items()} for i in report.sorted()],
+        "issues": [i.as_dict() for i in report.sorted()],
     }, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -162,13 +189,20 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def render_github(report: Report, strict: bool = False) -> str:
-    out = []
+    """Workflow annotations. An issue at a node of a graph on a server has no file: its
+    annotation names no file (GitHub shows it on the run, not on a line) and its message
+    starts with the focus node."""
+    out = [f"::notice::{_gh_escape(report.note)}"] if report.note else []
     for i in report.sorted():
         level = "error" if i.severity == ERROR or strict else "warning"
+        title = f"title={_gh_escape(i.code, True)}"
+        if i.focus and not i.path:
+            out.append(f"::{level} {title}::{_gh_escape(i.focus + ': ' + i.message)}")
+            continue
         props = f"file={_gh_escape(i.path, True)}"
         if i.line:
             props += f",line={i.line}"
-        out.append(f"::{level} {props},title={_gh_escape(i.code, True)}::{_gh_escape(i.message)}")
+        out.append(f"::{level} {props},{title}::{_gh_escape(i.message)}")
     out.append(report.summary(strict))
     return "\n".join(out) + "\n"
 

@@ -47,17 +47,43 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="text",
               show_default=True, help="Report format: text, json, or GitHub annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail validation too.")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast",
-              show_default=True,
-              help="SHACL engine: fast, or pySHACL (the reference: slow on large graphs).")
-def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str) -> None:
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default=None,
+              help="SHACL engine: fast, or pySHACL (the reference: slow on large graphs) "
+                   "[default: fast].")
+@click.option("--endpoint", metavar="URL",
+              help="Check the graph at this SPARQL endpoint instead of record files: the "
+                   "SHACL shapes only, each query run by the server.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: check this named graph (as the default graph).")
+@click.option("--ontology", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --endpoint: a dataset's own ontology.ttl, whose properties' shapes "
+                   "are checked too.")
+@options.with_network_options
+def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str | None,
+             endpoint: str | None, graphs: tuple[str, ...], ontology: Path | None,
+             timeout: float, retries: int, auth_env: str | None) -> None:
     """Check the dataset: YAML, JSON Schema, references between records, SHACL.
 
-    Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE.
+    Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE; with --endpoint,
+    as FOCUS-NODE: SEVERITY CODE: MESSAGE (SHACL only, on the server).
     Exit 0 when it conforms, 1 when it does not, 2 when the check could not run."""
-    result = pipeline.check_dataset(options.data(data_dir), engine=engine)
-    click.echo(RENDERERS[fmt](result.report, strict), nl=False)
-    if not result.report.conforms(strict):
+    if endpoint is None:
+        if graphs or ontology:
+            raise RunError("--graph and --ontology need --endpoint")
+        report = pipeline.check_dataset(options.data(data_dir), engine=engine or "fast").report
+    else:
+        if data_dir is not None:
+            raise RunError("--endpoint checks the graph on the server: give --endpoint or "
+                           "--data, not both")
+        if engine == "pyshacl":
+            raise RunError("--endpoint runs the fast engine's queries on the server; "
+                           "pySHACL cannot (--engine pyshacl is for record files)")
+        if ontology is not None and not ontology.is_file():
+            raise RunError(f"--ontology {ontology}: not a file")
+        remote = options.endpoint(endpoint, timeout, retries, auth_env)
+        report = pipeline.check_endpoint(remote, graphs, ontology)
+    click.echo(RENDERERS[fmt](report, strict), nl=False)
+    if not report.conforms(strict):
         sys.exit(1)
 
 

@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
@@ -18,9 +18,11 @@ from .. import pipeline, scaffold
 from ..errors import PersonkgError, RunError
 from ..model import Dataset
 from ..query import named_queries
-from ..remote import Endpoint
 from ..resources import data_folder, is_embedded
 from ..vocab import Vocabulary
+
+if TYPE_CHECKING:  # the HTTP client is imported by the commands that talk to servers
+    from ..remote import Endpoint
 
 __all__ = ["data_option", "with_network_options", "data", "compiled", "params", "endpoint",
            "wikidata_endpoint", "CONTACT_ENV",
@@ -130,6 +132,8 @@ def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> En
     check_timeout(timeout)
     if not 0 <= retries <= 10:
         raise RunError(f"--retries {retries}: must be between 0 and 10")
+    from ..remote import Endpoint
+
     return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
 
 

@@ -23,7 +23,6 @@ None), code, severity, message.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import pyoxigraph as ox
@@ -35,7 +34,7 @@ from ...runtime import paused_gc, release_memory
 from ...vocab import Vocabulary
 from ..report import Issue
 from .fast import Run, fast_results
-from .reference import ox_term, pyshacl_results
+from .reference import pyshacl_results
 from .result import ShaclResult
 from .shapes import Shape, load_shapes
 
@@ -46,22 +45,11 @@ ENGINES = ("fast", "pyshacl")
 
 _STATEMENT = ox.NamedNode(PKG.Statement)
 
-_ONTOLOGY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _ontology_text(voc: Vocabulary) -> str:
-    """The ontology as N-Triples (made once per vocabulary)."""
-    if voc.graph not in _ONTOLOGY:
-        _ONTOLOGY[voc.graph] = "".join(
-            f"{ox.Triple(*(ox_term(t) for t in triple))} .\n" for triple in voc.graph)
-    return _ONTOLOGY[voc.graph]
-
-
 def data_store(graph: CompiledGraph, voc: Vocabulary) -> ox.Store:
     """The data graph SHACL sees: the compiled graph and the ontology, as pySHACL's
     ont_graph."""
     store = graph.store()
-    store.bulk_load(_ontology_text(voc).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(voc.ontology_ntriples().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

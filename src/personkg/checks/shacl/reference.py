@@ -30,7 +30,7 @@ def pyshacl_results(graph: CompiledGraph, voc: Vocabulary) -> list[ShaclResult]:
     for path in shape_files(voc.shapes_dir):
         shapes_graph.parse(path, format="turtle")
     _conforms, results, _text = pyshacl_validate(
-        data, shacl_graph=shapes_graph, ont_graph=voc.graph, inference="none",
+        data, shacl_graph=shapes_graph, ont_graph=voc.rdflib_graph(), inference="none",
         advanced=True, allow_warnings=True, meta_shacl=False,
     )
     by_iri = {s.iri: s for s in load_shapes(str(voc.shapes_dir))}
