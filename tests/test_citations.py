@@ -68,3 +68,39 @@ def test_tex_special_characters_are_escaped(run, tmp_path):
     assert r"title = {{50\% of \{braces\} \& \$money\_\#1}}" in text
     entries = bibtexparser.loads(text, parser=BibTexParser(common_strings=True)).entries
     assert len(entries) == 3
+
+
+def test_one_work_or_one_authors_works_with_entity(run):
+    one = json.loads(run("export", "--data", str(SECOND), "--format", "csl-json", "--entity",
+                         "ordered-paper").out)
+    assert [i["id"] for i in one] == ["ordered-paper"]
+    grace = run("export", "--data", str(SECOND), "--format", "bibtex", "--entity",
+                "grace-example").out
+    ids = sorted(e["ID"] for e in bibtexparser.loads(
+        grace, parser=BibTexParser(common_strings=True)).entries)
+    assert len(ids) == 3  # explicit-paper, ordered-paper, unordered-note
+    hutter = json.loads(run("export", "--data", str(REPO / "data"), "--format", "csl-json",
+                            "--entity", "marcus-hutter").out)
+    assert len(hutter) == 9 and all(
+        any(a.get("family") == "Hutter" for a in i["author"]) for i in hutter)
+    missing = run("export", "--data", str(SECOND), "--format", "bibtex", "--entity",
+                  "exampleland")
+    assert missing.code == 2 and "no work, and no author of a work" in missing.err
+
+
+def test_a_paper_page_has_a_cite_box_a_parser_reads(tmp_path, run):
+    import html
+    import re
+
+    out = tmp_path / "site"
+    assert run("site", "--data", str(SECOND), "--out", str(out)).code == 0
+    page = (out / "id" / "ordered-paper.html").read_text(encoding="utf-8")
+    pres = [html.unescape(p) for p in re.findall(r"<pre>(.*?)</pre>", page, re.S)]
+    assert len(pres) == 2
+    [entry] = bibtexparser.loads(pres[0], parser=BibTexParser(common_strings=True)).entries
+    assert entry["title"] == "{An Ordered Example Paper}"  # braces keep its capitals
+    assert entry["author"] == "Example, Grace and Printed-Name, Mary and {A. Example}"
+    assert json.loads(pres[1])[0]["id"] == "ordered-paper"
+    # and each fact carries its best source's trust
+    person = (out / "id" / "grace-example.html").read_text(encoding="utf-8")
+    assert '<span class="trust trust-high">trust: high</span>' in person

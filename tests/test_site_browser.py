@@ -86,6 +86,11 @@ def test_the_person_page_shows_every_paper_title(sites, browser, dataset):
         assert not missing, (width, missing)
         svg = browser.find_element(By.ID, "timeline")
         assert svg.size["width"] > 300 and svg.size["height"] > 50
+        # the co-author picture is drawn within the page's width, every co-author named
+        picture = browser.find_element(By.CSS_SELECTOR, "svg.coauthors")
+        assert 250 < picture.size["width"] <= width and picture.size["height"] > 250
+        names = {t.text for t in picture.find_elements(By.TAG_NAME, "text")}
+        assert len(names) >= 2
 
 
 @pytest.mark.parametrize("dataset", list(DATASETS))

@@ -97,7 +97,8 @@ QS_FORMATS = ("quickstatements", "qs-csv")
               help="Output format (quickstatements = QuickStatements V1, qs-csv = its CSV form, "
                    "schemaorg = a schema.org ProfilePage for one person).")
 @click.option("--entity", "entity_id", metavar="ID", shell_complete=options.complete_entities,
-              help="schemaorg: the person [default: the one with the most statements].")
+              help="schemaorg: the person [default: the one with the most statements]; "
+                   "bibtex, csl-json: one work, or a person's works [default: every work].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--create-missing", is_flag=True,
@@ -146,6 +147,8 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
                                              or c.dataset.entities[entity_id].type != "Person"):
         raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
+    if fmt in ("bibtex", "csl-json") and entity_id and not FORMATS[fmt].text(c).strip(" \n[]"):
+        raise RunError(f"--entity {entity_id}: no work, and no author of a work, with that id")
     if fmt in QS_FORMATS:
         from ..export.quickstatements import quickstatements
 

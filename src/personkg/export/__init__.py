@@ -25,7 +25,8 @@ Chunks = Iterable[str | bytes]
 @dataclass
 class Compiled:
     """What a format writes: the dataset, its graph and vocabulary, and the options of the
-    command (`entity`: the person of a schema.org page; `create`: the entities without a QID
+    command (`entity`: the person of a schema.org page, or the work or author whose works the
+    citation formats give; `create`: the entities without a QID
     that QuickStatements creates items for). `memo` keeps what two formats share (the
     QuickStatements of `quickstatements` and `qs-csv`) for one build."""
 
@@ -66,7 +67,7 @@ def _quickstatements(c: Compiled) -> quickstatements.QSExport:
 def _csl_items(c: Compiled) -> list[dict[str, Any]]:
     """The citations of the dataset's works, worked out once for both citation formats."""
     if "csl-items" not in c.memo:
-        c.memo["csl-items"] = citations.csl_items(c.dataset, c.voc)
+        c.memo["csl-items"] = citations.csl_items(c.dataset, c.voc, c.entity)
     items: list[dict[str, Any]] = c.memo["csl-items"]
     return items
 

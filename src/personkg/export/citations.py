@@ -102,10 +102,20 @@ def _item(ds: Dataset, voc: Vocabulary, w: Entity) -> dict[str, Any]:
     return item
 
 
-def csl_items(ds: Dataset, voc: Vocabulary) -> list[dict[str, Any]]:
-    """A CSL-JSON item for each scholarly work of the dataset, by id."""
+def csl_items(ds: Dataset, voc: Vocabulary, entity: str | None = None) -> list[dict[str, Any]]:
+    """A CSL-JSON item for each scholarly work of the dataset, by id; with `entity`, only
+    that work, or the works whose best-rank authors include that entity."""
     works = [e for e in ds.entities.values() if e.type in voc.scholarly_types()]
+    if entity is not None:
+        works = [w for w in works if w.id == entity or entity in _author_ids(voc, w)]
     return [_item(ds, voc, w) for w in sorted(works, key=lambda e: e.id)]
+
+
+def _author_ids(voc: Vocabulary, w: Entity) -> set[str]:
+    best = _best(w)
+    return {str(c.value) for prop in voc.claims_for(w.type)
+            if prop.citation_field == "author" and prop.is_item
+            for c in best.get(prop.key, [])}
 
 
 def to_csl_json(items: list[dict[str, Any]]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..compile import best_claims
-from ..export.citations import csl_items
+from ..export.citations import csl_items, to_bibtex, to_csl_json
 from ..model import Claim, Dataset, Entity, Source
 from ..namespaces import WIKIDATA_PAGE
 from ..vocab import Vocabulary
@@ -102,15 +102,28 @@ class Context:
         parts = self.citations[work_id].get("issued", {}).get("date-parts", [[0]])
         return int(parts[0][0]) if parts and parts[0] and parts[0][0] else 0
 
+    def _links(self, work_id: str) -> list[tuple[str, str]]:
+        """A work's links out: its arXiv page and DOI."""
+        item = self.citations.get(work_id, {})
+        return [(label, u) for label, u in (
+            ("arXiv", f"https://arxiv.org/abs/{item['archive_location']}"
+             if item.get("archive") == "arXiv" else ""),
+            ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u]
+
+    def cite(self, work_id: str) -> View | None:
+        """A work's citation to copy: `{"bibtex", "csl", "links"}` (None: not a work)."""
+        item = self.citations.get(work_id)
+        if item is None:
+            return None
+        return {"bibtex": to_bibtex([item]), "csl": to_csl_json([item]),
+                "links": self._links(work_id)}
+
     def publications(self, person_id: str) -> list[View]:
         """A person's works, newest first: title, author line, venue, arXiv and DOI links."""
         out = []
         for w in sorted(self.works_of.get(person_id, []), key=lambda w: (-self._year(w), w)):
             item = self.citations[w]
-            links = [(label, u) for label, u in (
-                ("arXiv", f"https://arxiv.org/abs/{item['archive_location']}"
-                 if item.get("archive") == "arXiv" else ""),
-                ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u]
+            links = self._links(w)
             out.append({"id": w, "href": f"{w}.html", "title": str(item["title"]),
                         "year": self._year(w),
                         "byline": self.author_line(w, me=person_id),
@@ -163,7 +176,8 @@ class Context:
                 "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
                 "byline": self.author_line(e.id),
                 "publications": self.publications(e.id), "coauthors": self.coauthors(e.id),
-                "linked_from": self.linked_from(e.id), **self.profile(e),
+                "linked_from": self.linked_from(e.id), "cite": self.cite(e.id),
+                **self.profile(e),
                 **entity_facts(self.ds, self.voc, e)}
 
     def source(self, src: Source) -> View:
