@@ -112,8 +112,11 @@ class DataReport:
         years = sorted(y for y in per_year if y != "unknown")
         if "unknown" in per_year:
             years.append("unknown")
-        ordered = sum(1 for r in works
-                      if int(r["authors"]) and int(r["ordered"]) == int(r["authors"]))  # type: ignore[call-overload]
+        ordered = 0
+        for r in works:
+            authors, placed = int(r["authors"]), int(r["ordered"])  # type: ignore[call-overload]
+            if authors and placed == authors:
+                ordered += 1
         facts = self.by_trust("fact")
         nf = sum(facts.values())
         high = facts.get("high", 0)  # the `sourcing` query names the best trust level "high"
