@@ -157,11 +157,12 @@ def test_no_best_rank_fact_rests_only_on_low_trust_sources_unless_flagged(entity
 
 
 def test_low_trust_check_sees_the_known_weak_facts():
-    # the doctoral advisor is named only by low-trust wikis; the check must find it
+    # TIME100 AI 2024 is stated only by a low-trust wiki; the check must find it
     leike = DATASET.entities[SUBJECT]
-    advisor = next(c for c in leike.claims if c.property == "doctoral_advisor")
-    assert all(_trust(r.source) in LOW_TRUST for r in advisor.references)
-    assert (leike.path.resolve(), advisor.line, "weakly-sourced") in WARNED
+    award = next(c for c in leike.claims if c.property == "award_received"
+                 and str(c.qualifiers.get("point_in_time")) == "2024")
+    assert all(_trust(r.source) in LOW_TRUST for r in award.references)
+    assert (leike.path.resolve(), award.line, "weakly-sourced") in WARNED
 
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=lambda e: e.id)

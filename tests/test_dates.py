@@ -175,11 +175,16 @@ def test_a_date_parameter_is_a_date_time_at_the_start_of_the_day(run):
     assert "no entity or source" not in result.err
     rows = list(csv.reader(io.StringIO(result.out)))[1:]
     assert rows == [["DeepMind", "employer", "Senior Research Scientist", "2016", "2021"]]
-    # an end known to the month counts for the whole month
+    # an end known to the month counts for the whole month; one known to the day ends there
     end_month = run("query", "--data", str(REPO / "data"), "--format", "csv",
                     "--name", "affiliations-on-date", "--param", "date=2024-05-31")
-    assert any(r.startswith("OpenAI,employer,") and r.endswith(",2021,2024-05")
-               for r in end_month.out.splitlines())
+    assert any(r.startswith("OpenAI Superalignment team,member of,")
+               and r.endswith(",2023-07-05,2024-05") for r in end_month.out.splitlines())
+    assert not any(r.startswith("OpenAI,employer,") for r in end_month.out.splitlines())
+    last_day = run("query", "--data", str(REPO / "data"), "--format", "csv",
+                   "--name", "affiliations-on-date", "--param", "date=2024-05-16")
+    assert any(r.startswith("OpenAI,employer,") and r.endswith(",2021,2024-05-16")
+               for r in last_day.out.splitlines())
     after = run("query", "--data", str(REPO / "data"), "--format", "csv",
                 "--name", "affiliations-on-date", "--param", "date=2024-06-01")
     assert not any(r.startswith("OpenAI,employer,") for r in after.out.splitlines())

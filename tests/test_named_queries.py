@@ -45,7 +45,7 @@ def _best(entity, prop):
 def test_career(rows):
     got = {(r["kind"], r["organization"], r["start"], r["end"], r["role"]) for r in rows("career")}
     assert ("employer", "DeepMind", "2016", "2021", "Senior Research Scientist") in got
-    assert ("employer", "OpenAI", "2021", "2024-05", "Head of Alignment") in got
+    assert ("employer", "OpenAI", "2021", "2024-05-16", "Head of Alignment") in got
     assert ("employer", "Anthropic", "2024-05", "", "") in got
     assert ("educated at", "Australian National University", "", "2016", "") in got
     assert ("member of", "OpenAI Superalignment team", "2023-07-05", "2024-05", "co-lead") in got
@@ -126,7 +126,7 @@ def test_deprecated_conflicts_and_low_trust(rows):
     assert [(r["entity"].rsplit("/", 1)[-1], r["property"]) for r in conflicts] == [
         ("jan-leike", "birthDate")]
     low = {(r["entity"].rsplit("/", 1)[-1], r["property"]) for r in rows("low-trust")}
-    assert ("jan-leike", "doctoralAdvisor") in low
+    assert ("jan-leike", "awardReceived") in low  # TIME100 AI 2024: only a wiki says so
     assert not any(e.startswith("lessons-") for e, _ in low)  # quotations carry a status
 
 
@@ -149,10 +149,23 @@ def test_entities_and_statements_by_property(rows, dataset):
     assert props["quotationStatus"] == 84
 
 
+def test_completeness(rows):
+    works = {r["work"].rsplit("/", 1)[-1]: r for r in rows("completeness")}
+    thesis = works["nonparametric-general-reinforcement-learning"]
+    assert (thesis["year"], thesis["authors"], thesis["ordered"]) == ("2016", "1", "1")
+    critics = works["llm-critics-help-catch-llm-bugs"]
+    assert (critics["year"], critics["authors"], critics["ordered"]) == ("2024", "6", "6")
+    # three works whose pages read state no date (see docs/fact-check/papers.md)
+    assert sorted(w for w, r in works.items() if r["year"] == "unknown") == [
+        "constitutional-classifiers",
+        "sequential-extensions-of-causal-and-evidential-decision-theory",
+        "solomonoff-induction-violates-nicods-criterion"]
+
+
 def test_every_named_query_has_a_test_here():
     tested = {"career", "coauthors", "papers-by-year", "affiliations-on-date",
               "entity-statements", "deprecated", "conflicts", "low-trust", "quotations",
-              "sourcing", "entities-by-type", "statements-by-property"}
+              "sourcing", "entities-by-type", "statements-by-property", "completeness"}
     assert set(named_queries()) == tested
 
 

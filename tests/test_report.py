@@ -99,3 +99,62 @@ def test_readme_shows_the_current_report_summary(run):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [line for line in lines if line not in readme]
     assert not missing, f"README is missing the current report summary lines: {missing}"
+
+
+def _completeness_from_records(checked) -> dict[str, object]:
+    """The completeness figures counted in Python from the records, not from SPARQL."""
+    entities = checked.dataset.entities.values()
+    works = [e for e in entities if e.type in ("ScholarlyArticle", "Thesis")]
+    per_year: Counter[str] = Counter()
+    complete = 0
+    for work in works:
+        best = [work.claims[i] for i in sorted(best_claims(work.claims))]
+        dates = [getattr(c.value, "text", str(c.value)) for c in best
+                 if c.property == "publication_date"]
+        per_year[min(d[:4] for d in dates) if dates else "unknown"] += 1
+        authors = [c for c in best if c.property in ("author", "author_name_string")]
+        if authors and all(c.qualifiers.get("series_ordinal") is not None for c in authors):
+            complete += 1
+    return {"works": len(works), "works_by_year": dict(sorted(per_year.items())),
+            "works_with_complete_ordered_authors": complete}
+
+
+def test_completeness_of_the_showcase_matches_the_records(report_json, embedded):
+    c = report_json["summary"]["completeness"]
+    expected = _completeness_from_records(embedded)
+    assert {k: c[k] for k in expected} == expected
+    assert c["complete_ordered_authors_percent"] == round(
+        100 * c["works_with_complete_ordered_authors"] / c["works"], 1)
+    facts = report_json["summary"]["by_best_source_trust"]["facts"]
+    assert c["facts"] == sum(facts.values())
+    assert c["facts_with_high_trust_source"] == facts["high"]
+    assert c["quotations"] == report_json["summary"]["quotations"]
+
+
+def test_completeness_of_the_second_dataset_counted_by_hand():
+    """tests/fixtures/second: explicit-paper (2021, 2 authors, both ordered), unordered-note
+    (2022, 2 authors, no ordinals), ordered-paper (2023, 3 authors from an ordered list).
+    24 statements, all facts; 2 rest on forum-thread (low), the other 22 on high-trust pages."""
+    from conftest import FIXTURES
+    from personkg.pipeline import vocabulary
+    from personkg.stats import collect
+
+    root = FIXTURES / "second"
+    voc = vocabulary(root)
+    second = check(root, voc)
+    rep = collect(second.graph.store(), voc, base=second.dataset.base)
+    assert rep.completeness() == {
+        "works": 3,
+        "works_by_year": {"2021": 1, "2022": 1, "2023": 1},
+        "works_with_complete_ordered_authors": 2,
+        "complete_ordered_authors_percent": 66.7,
+        "facts": 24,
+        "facts_with_high_trust_source": 22,
+        "high_trust_percent": 91.7,
+        "quotations": {"verbatim-verified": 0, "altered": 0, "as-reported": 0},
+    }
+    text = rep.to_text()
+    assert ("Works (scholarly articles and theses): 3; with complete ordered authors: 2 "
+            "(66.7%).") in text
+    assert "Facts with a high-trust source: 22 of 24 (91.7%)." in text
+    assert "## Completeness" in rep.to_markdown()

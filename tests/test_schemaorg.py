@@ -60,7 +60,7 @@ def test_person_facts_are_best_rank_and_well_sourced(page):
     assert person["name"] == "Jan Leike" and person["url"] == "https://jan.leike.name/"
     jobs = {(r["worksFor"]["name"], r.get("startDate"), r.get("endDate"))
             for r in person["worksFor"]}
-    assert ("DeepMind", "2016", "2021") in jobs and ("OpenAI", "2021", "2024-05") in jobs
+    assert ("DeepMind", "2016", "2021") in jobs and ("OpenAI", "2021", "2024-05-16") in jobs
     assert not any(start == "2017" for _, start, _ in jobs)  # the deprecated seed claim
     roles = {r.get("roleName") for r in person["worksFor"]}
     assert "postdoctoral fellow" not in roles  # rests only on a low-trust wiki

@@ -43,7 +43,7 @@ def test_an_organization_lists_its_people_with_dates(site):
     page = _page(site, "openai")
     people = page[page.index("<h2>People</h2>"):page.index("</table>", page.index("<h2>People"))]
     assert ('<tr><td><a href="jan-leike.html">Jan Leike</a></td><td>employer: Head of '
-            "Alignment</td><td>2021</td><td>2024-05</td></tr>") in people
+            "Alignment</td><td>2021</td><td>2024-05-16</td></tr>") in people
 
 
 def test_an_organization_shows_who_points_at_it(site):

@@ -26,6 +26,7 @@ SECTIONS = (
     ("conflicts", "conflicts"),
     ("weakly_sourced", "low-trust"),
     ("quotations", "quotations"),
+    ("completeness", "completeness"),
 )
 STATUS_ORDER = ("verbatim-verified", "altered", "as-reported")
 
@@ -100,6 +101,37 @@ class DataReport:
             out[key] = out.get(key, 0) + 1
         return out
 
+    def completeness(self) -> dict[str, object]:
+        """Works (scholarly articles and theses) per year, the share whose authors are complete
+        and ordered (at least one, every one with a series ordinal), the share of facts whose
+        best source is high-trust, and quotations by status."""
+        works = self.sections["completeness"]
+        per_year: dict[str, int] = {}
+        for r in works:
+            per_year[str(r["year"])] = per_year.get(str(r["year"]), 0) + 1
+        years = sorted(y for y in per_year if y != "unknown")
+        if "unknown" in per_year:
+            years.append("unknown")
+        ordered = 0
+        for r in works:
+            authors, placed = int(r["authors"]), int(r["ordered"])  # type: ignore[call-overload]
+            if authors and placed == authors:
+                ordered += 1
+        facts = self.by_trust("fact")
+        nf = sum(facts.values())
+        high = facts.get("high", 0)  # the `sourcing` query names the best trust level "high"
+        return {
+            "works": len(works),
+            "works_by_year": {y: per_year[y] for y in years},
+            "works_with_complete_ordered_authors": ordered,
+            "complete_ordered_authors_percent": round(100 * ordered / len(works), 1)
+            if works else 0.0,
+            "facts": nf,
+            "facts_with_high_trust_source": high,
+            "high_trust_percent": round(100 * high / nf, 1) if nf else 0.0,
+            "quotations": self.quotation_status(),
+        }
+
     def summary(self) -> dict[str, object]:
         total = self.statements
         return {
@@ -115,6 +147,7 @@ class DataReport:
             "conflicts": len(self.sections["conflicts"]),
             "weakly_sourced": len(self.sections["weakly_sourced"]),
             "quotations": self.quotation_status(),
+            "completeness": self.completeness(),
         }
 
     # ------------------------------------------------------------ renderers
@@ -224,6 +257,20 @@ def _render(rep: DataReport, markdown: bool) -> str:
     table(["entity", "property", "value", "note"],
           [[r["entity"], r["property"], r["value"], r["note"]]
            for r in rep.sections["weakly_sourced"]])
+
+    head("Completeness")
+    c = rep.completeness()
+    nworks = int(c["works"])  # type: ignore[call-overload]
+    complete = int(c["works_with_complete_ordered_authors"])  # type: ignore[call-overload]
+    high, nfacts = int(c["facts_with_high_trust_source"]), int(c["facts"])  # type: ignore[call-overload]
+    out.append(f"Works (scholarly articles and theses): {nworks}; with complete ordered authors: "
+               f"{complete} ({_pct(complete, nworks)}).")
+    out.append(f"Facts with a high-trust source: {high} of {nfacts} ({_pct(high, nfacts)}).")
+    out.append(f"Quotations by status: "
+               f"{', '.join(f'{v} {k}' for k, v in quotes.items())}.")
+    out.append("")
+    by_year: dict[str, int] = c["works_by_year"]  # type: ignore[assignment]
+    table(["year", "works"], [[y, n] for y, n in by_year.items()])
 
     head("Quotations by status")
     table(["status", "quotations"], [[k, v] for k, v in quotes.items()])
