@@ -36,6 +36,16 @@ def mini(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def wikidata(tmp_path_factory: pytest.TempPathFactory):
+    """The Wikidata fixtures (tests/fixtures/wikidata/, fake QIDs) on two local Oxigraph
+    servers, main and scholarly graphs, for the whole session (tests only read them)."""
+    from servers import wikidata_servers
+
+    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
+        yield servers
+
+
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]):
     """Run the CLI in-process; returns exit code, stdout and stderr."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from qs_grammar import parse_v1
-from servers import Wikidata, wikidata_servers
+from servers import Wikidata
 
 from conftest import FIXTURES, REPO
 from personkg.export.quickstatements import QSExport, QSLine
@@ -22,12 +22,6 @@ from personkg.wikidata.diff import Existing, Held, against, compare
 PAPER = "Q990000005"  # Deep RL from human preferences, in the scholarly fixture
 #: a fake QID for Paul Christiano, the paper's first author (not in the fixtures)
 PAUL = "Q990000050"
-
-
-@pytest.fixture(scope="module")
-def wikidata(tmp_path_factory):
-    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
-        yield servers
 
 
 def _set_qid(path: Path, qid: str) -> None:

@@ -10,15 +10,9 @@ import shutil
 
 import pytest
 from qs_grammar import parse_v1
-from servers import Wikidata, wikidata_servers
+from servers import Wikidata
 
 from conftest import FIXTURES, REPO
-
-
-@pytest.fixture(scope="module")
-def wikidata(tmp_path_factory):
-    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
-        yield servers
 
 
 @pytest.fixture(params=["showcase", "second"])

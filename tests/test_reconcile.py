@@ -11,7 +11,7 @@ import shutil
 import time
 
 import pytest
-from servers import Reply, misbehaving_server, wikidata_servers
+from servers import Reply, misbehaving_server
 
 from conftest import REPO
 from personkg.cli import options
@@ -25,12 +25,6 @@ from personkg.wikidata.reconcile import Match, Reconciliation, reconcile, write_
 
 SECOND = REPO / "tests" / "fixtures" / "second"
 EMPTY_SELECT = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}})
-
-
-@pytest.fixture(scope="module")
-def wikidata(tmp_path_factory):
-    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
-        yield servers
 
 
 @pytest.fixture

@@ -8,19 +8,13 @@ import shutil
 
 import pytest
 from qs_grammar import parse_v1
-from servers import Wikidata, wikidata_servers
+from servers import Wikidata
 
 from conftest import REPO
 from personkg.remote import Endpoint
 
 WDT = "http://www.wikidata.org/prop/direct/"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-@pytest.fixture(scope="module")
-def wikidata(tmp_path_factory):
-    with wikidata_servers(tmp_path_factory.mktemp("wikidata")) as servers:
-        yield servers
 
 
 @pytest.fixture
