@@ -111,24 +111,25 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
     shown, rest = people[:limit], len(people) - min(len(people), limit)
     top = shown[0][2]
     rings = sorted({k for _, _, k in shown}, reverse=True)
-    size = 560
-    c = size / 2
+    width, height = 820, 600  # room for the names left and right of the rings
+    cx, cy = width / 2, 290
     label = (f"Co-authors of {person_name}: " + ", ".join(
         f"{n} ({k} paper{'s' * (k != 1)})" for n, _, k in shown)
         + (f", and {rest} more" if rest else ""))
     # role "group", not "img": the co-authors with a page are links inside (an image may
     # hold no interactive element)
-    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {size} {size}" width="100%" role="group" '
-           f'aria-label="{_e(label)}" class="coauthors" style="max-width:{size}px">',
+    out = [f'<svg xmlns="{SVG}" viewBox="0 0 {width} {height}" width="100%" '
+           f'role="group" aria-label="{_e(label)}" class="coauthors" '
+           f'style="max-width:{width}px">',
            f"<title>{_e(label)}</title>"]
     dots = []
     for i, (name, ent_id, k) in enumerate(shown):
         ring = rings.index(k)
-        radius = 90 + (170 * ring / max(1, len(rings) - 1) if len(rings) > 1 else 120)
+        radius = 80 + (180 * ring / (len(rings) - 1) if len(rings) > 1 else 110)
         angle = 2 * math.pi * i / len(shown) - math.pi / 2
-        x, y = c + radius * math.cos(angle), c + radius * math.sin(angle)
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
         r = 4 + 10 * k / top
-        out.append(f'<line x1="{c}" y1="{c}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc" '
+        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc" '
                    f'stroke-width="{0.5 + 2.5 * k / top:.1f}"/>')
         anchor = "start" if math.cos(angle) >= 0 else "end"
         dx = r + 3 if anchor == "start" else -(r + 3)
@@ -137,11 +138,11 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
                 f"</text>")
         dots.append(f'<a href="{_e(ent_id)}.html">{text}</a>' if ent_id else text)
     out += dots
-    out.append(f'<circle cx="{c}" cy="{c}" r="16" fill="#4c78a8"/>'
-               f'<text x="{c}" y="{c + 34}" text-anchor="middle" font-weight="bold">'
+    out.append(f'<circle cx="{cx}" cy="{cy}" r="16" fill="#4c78a8"/>'
+               f'<text x="{cx}" y="{cy + 34}" text-anchor="middle" font-weight="bold">'
                f"{_e(person_name)}</text>")
     if rest:
-        out.append(f'<text x="{c}" y="{size - 8}" text-anchor="middle">and {rest} more '
+        out.append(f'<text x="{cx}" y="{height - 8}" text-anchor="middle">and {rest} more '
                    f"co-author{'s' * (rest != 1)}</text>")
     out.append("</svg>")
     return "\n".join(out)
