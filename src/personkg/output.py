@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_bytes", "write_dir", "write_chunks", "MARKER"]
+__all__ = ["write_file", "write_bytes", "write_many", "write_dir", "write_chunks", "MARKER"]
 
 #: The file every folder written by `write_dir` carries: it may be replaced by the next run.
 MARKER = ".personkg-output"
@@ -41,7 +41,11 @@ def write_file(path: Path, text: str) -> None:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
-    path = Path(path)
+    write_many([(path, data)])
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, with the mode `path` has (or will get)."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise RunError(f"{path}: folder {folder} does not exist")
@@ -56,13 +60,34 @@ def write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise RunError(f"{path}: cannot write: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def write_many(files: Iterable[tuple[Path, bytes]]) -> None:
+    """Write several files that belong together (records and the verdicts about them):
+    every one is first written in full to a temporary file beside it, and only when all
+    are written are they renamed into place, so a failure (a folder that cannot be
+    written, a full disk) leaves every file as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), data), Path(path)))
+        for i, (tmp, path) in enumerate(staged):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                staged = staged[i:]
+                raise RunError(f"{path}: cannot write: {exc.strerror}") from None
+        staged = []
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _check_target(path: Path, protect: Iterable[Path]) -> None:

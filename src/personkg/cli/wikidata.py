@@ -72,14 +72,16 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
     rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache, max_age=age)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
     if write:
-        from ..wikidata.verdicts import verdicts_of, write_verdicts
+        from ..wikidata.verdicts import verdicts_file, verdicts_of
 
-        written, refused = write_qids(c.dataset, rec)
+        # the records and the verdicts about them are written together, or not at all
+        verdicts, table = verdicts_file(c.dataset, verdicts_of(rec, c.dataset, c.voc))
+        written, refused = write_qids(c.dataset, rec, also=(verdicts,))
+        c.dataset.verdicts = table
         for r in refused:
             click.echo(str(r), err=True)
         click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
-        kept = write_verdicts(c.dataset, verdicts_of(rec, c.dataset, c.voc))
-        click.echo(f"recorded the verdicts of {kept} entities in "
+        click.echo(f"recorded the verdicts of {len(table)} entities in "
                    f"{c.dataset.root / pipeline.RECONCILIATION}", err=True)
         if refused:
             sys.exit(1)

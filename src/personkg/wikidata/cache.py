@@ -22,8 +22,8 @@ from typing import Any, Protocol
 from ..errors import RunError
 from ..output import write_file
 
-__all__ = ["DEFAULT_MAX_AGE", "NOT_FOUND_MAX_AGE", "AnswerCache", "default_cache_dir",
-           "parse_duration"]
+__all__ = ["DEFAULT_MAX_AGE", "NOT_FOUND_MAX_AGE", "AnswerCache", "Row", "default_cache_dir",
+           "parse_duration", "rows_of"]
 
 DAY = 86400.0
 DEFAULT_MAX_AGE = 7 * DAY
@@ -32,7 +32,30 @@ NOT_FOUND_MAX_AGE = 1 * DAY
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": DAY, "w": 7 * DAY}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
-Rows = list[dict[str, str]]
+
+
+class Row(dict[str, str]):
+    """One row of an answer: {variable: value}. A variable the code needs but the row lacks
+    (a server that answers with other variable names, a hand-edited cache entry) is a
+    RunError naming where the answer came from, never a KeyError."""
+
+    source = ""
+
+    def __missing__(self, key: str) -> str:
+        raise RunError(f"{self.source}: malformed answer: a row without the variable ?{key}")
+
+
+def rows_of(result: Any, source: str) -> list[Row]:
+    """The rows of a SELECT answer (pyoxigraph's QuerySolutions) as `Row`s from `source`."""
+    out = []
+    for sol in result:
+        row = Row({v.value: sol[v].value for v in result.variables if sol[v] is not None})
+        row.source = source
+        out.append(row)
+    return out
+
+
+Rows = list[Row]
 
 
 class _Stats(Protocol):
@@ -59,15 +82,18 @@ def parse_duration(text: str) -> float:
     raise RunError(f"--max-age {text!r}: expected a duration such as 30d, 12h, 90m or 45s")
 
 
-def _rows(value: Any) -> Rows | None:
-    """`value` if it is a list of {str: str} rows, else None."""
+def _rows(value: Any, source: str) -> Rows | None:
+    """`value` as `Row`s from `source` if it is a list of {str: str} rows, else None."""
     if not isinstance(value, list):
         return None
+    out = []
     for row in value:
         if not isinstance(row, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in row.items()):
             return None
-    return value
+        out.append(Row(row))
+        out[-1].source = source
+    return out
 
 
 class AnswerCache:
@@ -99,7 +125,7 @@ class AnswerCache:
             return None
         if not isinstance(entry, dict):
             return None
-        rows, when = _rows(entry.get("rows")), entry.get("fetched")
+        rows, when = _rows(entry.get("rows"), f"{url} (cached in {path})"), entry.get("fetched")
         if rows is None or isinstance(when, bool) or not isinstance(when, (int, float)):
             return None
         age = self.now - float(when)
@@ -132,8 +158,6 @@ class CachedClient:
             return rows
         when = time.time()
         self.stats.fetched(when)
-        result = self.endpoint.query(query)
-        rows = [{v.value: sol[v].value for v in result.variables if sol[v] is not None}
-                for sol in result]
+        rows = rows_of(self.endpoint.query(query), self.endpoint.url)
         self.cache.put(self.endpoint.url, query, rows, when)
         return rows

@@ -28,6 +28,7 @@ from ..model import Dataset
 from ..namespaces import PROV, WD, WDP, WDPQ, WDPR, WDPS, WDPSV, WIKIBASE
 from ..remote import Endpoint
 from ..vocab import Vocabulary
+from .cache import Row, rows_of
 
 __all__ = ["Held", "Existing", "Diff", "fetch_existing", "fetch_for", "against"]
 
@@ -100,10 +101,13 @@ def compare(qs_value: str, held: Held) -> str:
     return "same" if a == held.value else "different"
 
 
-def _select(endpoint: Endpoint, query: str) -> list[dict[str, str]]:
-    result = endpoint.query(query)
-    return [{v.value: sol[v].value for v in result.variables if sol[v] is not None}
-            for sol in result]
+def _precision(value: str) -> int | None:
+    """A time precision from an answer (0 to 14 on Wikidata); None for anything else."""
+    return int(value) if re.fullmatch(r"[0-9]{1,2}", value) else None
+
+
+def _select(endpoint: Endpoint, query: str) -> list[Row]:
+    return rows_of(endpoint.query(query), endpoint.url)
 
 
 def fetch_existing(endpoint: Endpoint, qids: list[str]) -> Existing:
@@ -127,7 +131,7 @@ def fetch_existing(endpoint: Endpoint, qids: list[str]) -> Existing:
             if row["st"] in by_node:
                 continue
             held = Held(_short(row["value"]),
-                        int(row["precision"]) if row.get("precision", "").isdigit() else None)
+                        _precision(row.get("precision", "")))
             by_node[row["st"]] = held
             key = (row["item"][len(WD):], row["p"][len(WDP):])
             out.statements.setdefault(key, []).append(held)

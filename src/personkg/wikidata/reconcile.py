@@ -31,6 +31,7 @@ per endpoint. Answers are cached on disk (see `cache`), keyed by endpoint and qu
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -152,8 +153,15 @@ def _best_values(ent: Entity, key: str) -> list[str]:
     return [str(c.value) for c in best_of(ent.claims, key)]
 
 
+_QID = re.compile(r"Q[1-9][0-9]*")
+
+
 def _qid(iri: str) -> str | None:
-    return iri[len(WD):] if iri.startswith(WD) else None
+    """The QID of a Wikidata item IRI from an answer; None for anything else (a property,
+    a lexeme, or text no QID has, which would otherwise reach the records, the verdicts
+    file and the output)."""
+    qid = iri[len(WD):] if iri.startswith(WD) else ""
+    return qid if _QID.fullmatch(qid) else None
 
 
 _Evidence = dict[str, dict[str, list[str]]]  # record -> qid ("?": shared identifier) -> evidence
@@ -311,7 +319,9 @@ def _by_label(rest: list[Entity], voc: Vocabulary, client: CachedClient, found: 
                 for e, which in names[row["label"]]:
                     kind = (f"not an instance of {wd_class} or a subclass" if any_class
                             else f"instance of {wd_class} or a subclass")
-                    ev = (f"label match: {which} \"{row['label']}\"@{row.get('lang', '')} is "
+                    tag = row.get("lang", "")  # shown: only a language that was asked
+                    ev = (f"label match: {which} \"{row['label']}\"@"
+                          f"{tag if tag in LANGUAGES else ''} is "
                           f"a Wikidata {via}, {kind}")
                     if ev not in found[e.id][qid]:
                         found[e.id][qid].append(ev)

@@ -18,15 +18,17 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from pathlib import Path
 
 from ..compile import best_of
 from ..model import Dataset, Entity, Verdict
-from ..output import write_file
+from ..output import write_bytes
 from ..pipeline import RECONCILIATION
 from ..vocab import Vocabulary
 from .reconcile import Reconciliation
 
-__all__ = ["WINDOW_DAYS", "fingerprint", "verdicts_of", "write_verdicts", "creatable", "plan"]
+__all__ = ["WINDOW_DAYS", "fingerprint", "verdicts_of", "verdicts_file", "write_verdicts",
+           "creatable", "plan"]
 
 #: how many days an "absent" verdict is trusted by `export --create-missing` by default
 WINDOW_DAYS = 7
@@ -81,14 +83,22 @@ def _line(ent_id: str, v: Verdict) -> str:
     return f"  {ent_id}: {{{', '.join(cells)}}}\n"
 
 
-def write_verdicts(ds: Dataset, new: dict[str, Verdict]) -> int:
-    """Store `new` in the dataset's reconciliation.yaml (atomically), keeping earlier
-    verdicts of entities still in the dataset that this run did not look up. Returns the
-    number of entities recorded."""
+def verdicts_file(ds: Dataset, new: dict[str, Verdict]
+                  ) -> tuple[tuple[Path, bytes], dict[str, Verdict]]:
+    """The dataset's reconciliation.yaml with `new` in it, keeping earlier verdicts of
+    entities still in the dataset that this run did not look up: (path, bytes) and the
+    table it holds."""
     table = {k: v for k, v in ds.verdicts.items() if k in ds.entities}
     table.update(new)
     text = _HEADER + "verdicts:\n" + "".join(_line(k, table[k]) for k in sorted(table))
-    write_file(ds.root / RECONCILIATION, text)
+    return (ds.root / RECONCILIATION, text.encode("utf-8")), table
+
+
+def write_verdicts(ds: Dataset, new: dict[str, Verdict]) -> int:
+    """Store `new` in the dataset's reconciliation.yaml (atomically). Returns the number of
+    entities recorded."""
+    (path, data), table = verdicts_file(ds, new)
+    write_bytes(path, data)
     ds.verdicts = table
     return len(table)
 

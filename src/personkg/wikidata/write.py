@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..checks.report import display_path
 from ..model import Dataset
-from ..output import write_bytes
+from ..output import write_many
 
 if TYPE_CHECKING:
     from .reconcile import Reconciliation
@@ -89,13 +89,15 @@ def _edited(raw: bytes, qid: str) -> bytes | tuple[int, str]:
     return new.encode("utf-8")
 
 
-def write_qids(ds: Dataset, rec: Reconciliation) -> tuple[list[Path], list[Refused]]:
+def write_qids(ds: Dataset, rec: Reconciliation, also: tuple[tuple[Path, bytes], ...] = ()
+               ) -> tuple[list[Path], list[Refused]]:
     """Store accepted QIDs in the records (entities, and sources for `stated in`): only the
     top-level `wikidata:` value of each file changes, every other byte (line endings
     included) is kept. Every file is read and its
     edit checked first (with ruamel.yaml, reading the result back); a record that cannot be
     edited safely is refused and left as it is; only then is each edited file replaced
-    atomically. Returns the files written and the records refused."""
+    atomically, together with the files `also` (the verdicts file): all are written, or,
+    when one cannot be, none. Returns the records written and the records refused."""
     planned: list[tuple[Path, bytes]] = []
     refused: list[Refused] = []
     for m in rec.matches:
@@ -115,6 +117,5 @@ def write_qids(ds: Dataset, rec: Reconciliation) -> tuple[list[Path], list[Refus
             planned.append((path, done))
         else:
             refused.append(Refused(path, *done))
-    for path, data in planned:
-        write_bytes(path, data)
+    write_many([*planned, *also])
     return [p for p, _ in planned], refused
