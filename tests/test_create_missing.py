@@ -169,3 +169,33 @@ def test_a_broken_reconciliation_file_fails_validation_with_its_line(run, tmp_pa
         assert result.code == 1, (args, result.err)
         said = result.out + result.err
         assert why in said and "Traceback" not in said
+
+
+def test_a_verdict_for_an_unknown_id_is_a_warning_with_its_line(run, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "second", data)
+    (data / "reconciliation.yaml").write_text(
+        "verdicts:\n  grace-example: {verdict: absent, checked: \"2026-01-01\", endpoint: "
+        "\"https://a.example/\", of: \"0123456789abcdef\"}\n  nobody-here: {verdict: absent, "
+        "checked: \"2026-01-01\", endpoint: \"https://a.example/\", of: \"0123456789abcdef\"}\n",
+        encoding="utf-8")
+    result = run("validate", "--data", str(data))
+    assert result.code == 0  # a warning
+    assert ("reconciliation.yaml:3: warning stale-verdict: nobody-here: no entity with that id"
+            in result.out)
+    assert "grace-example: no entity" not in result.out
+    assert run("validate", "--data", str(data), "--strict").code == 1
+
+
+@pytest.mark.parametrize("kind", ["folder", "dangling link"])
+def test_a_reconciliation_file_that_is_not_a_file_is_reported(run, tmp_path, kind):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "second", data)
+    target = data / "reconciliation.yaml"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(tmp_path / "missing.yaml")
+    result = run("validate", "--data", str(data))
+    assert result.code == 1 and "Traceback" not in result.out + result.err
+    assert "reconciliation.yaml is not a regular file" in result.out

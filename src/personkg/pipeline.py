@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import runtime
 from .checks.records import Wording, metadata_issues, prepare, schema_check
 from .checks.references import reference_check, resting_on_broken
-from .checks.report import Issue, Report, display_path, render_json
+from .checks.report import WARNING, Issue, Report, display_path, render_json
 from .checks.shacl import shacl_check
 from .checks.shacl.shapes import shape_files
 from .compile import CompiledGraph, compile_dataset
@@ -92,6 +92,10 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     verdicts_path = root / RECONCILIATION
     if verdicts_path.is_file():
         ds.verdicts = _load_verdicts(verdicts_path, shapes_dir, wording, report)
+    elif verdicts_path.exists() or verdicts_path.is_symlink():
+        report.add(Issue.at(verdicts_path, 0, "not-a-record",
+                            f"{RECONCILIATION} is not a regular file (a folder, a dangling "
+                            "link or a pipe?)", layer="yaml"))
     owner: dict[str, Path] = {}
     # Records whose id matches their file name claim their id first, so a copy under
     # another name is the one reported as the duplicate.
@@ -106,6 +110,12 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         _admit(item, ds, owner, report)
     ds.broken -= set(ds.entities) | set(ds.sources)
     report.extend(reference_check(ds, voc))
+    for ent_id, verdict in sorted(ds.verdicts.items()):
+        if ent_id not in ds.entities and ent_id not in ds.broken:
+            report.add(Issue.at(verdicts_path, verdict.line, "stale-verdict",
+                                f"{ent_id}: no entity with that id (renamed or removed?); "
+                                "`personkg reconcile --write` drops it", severity=WARNING,
+                                layer="references"))
     named = ds.metadata.get("subject")
     if isinstance(named, str) and named not in ds.entities and named not in ds.broken:
         line = ds.metadata.key_lines.get("subject") if isinstance(ds.metadata, LineDict) else 0

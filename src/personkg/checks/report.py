@@ -42,6 +42,8 @@ CODES: dict[str, Code] = {
     "unknown-id": Code((3,), "a claim points at an id that is not an entity of the dataset"),
     "unknown-source": Code((3,), "a reference names a source that is not a source record"),
     "duplicate-id": Code((3,), "two records with one id"),
+    "stale-verdict": Code((3,), "reconciliation.yaml has a verdict for an id that is no "
+                                "entity of the dataset", WARNING),
     "id-mismatch": Code((3,), "a record whose id is not its file name"),
     "duplicate-claim": Code((3,), "two claims with one value and the same qualifiers"),
     "entity-label": Code((4,), "an entity without exactly one name"),
