@@ -132,7 +132,7 @@ def _source_line(src: object) -> str:
 
 
 def _md(text: str) -> str:
-    for c in "\\`*_[]<>|":
+    for c in "\\`*_[]<|":
         text = text.replace(c, "\\" + c)
     return text
 
