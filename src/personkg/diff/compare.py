@@ -300,6 +300,12 @@ def _entity(before: Entity | None, after: Entity | None, head: Dataset, mapper: 
     assert ent is not None
     status = "added" if before is None else "removed" if after is None else "changed"
     change = EntityChange(ent.id, ent.type, ent.name, status, ent.path, ent.line)
+    if before is not None and after is not None and before.claims == after.claims \
+            and not (mapper.entities or mapper.sources) and before.id == after.id \
+            and (before.name, before.type, before.wikidata, before.description,
+                 sorted(before.aliases)) == (after.name, after.type, after.wikidata,
+                                             after.description, sorted(after.aliases)):
+        return None  # the same record (a moved one too: where it is is not compared)
     old_claims = [mapper.claim(c) for c in before.claims] if before else []
     new_claims = after.claims if after else []
     if before is not None and after is not None:

@@ -1,14 +1,12 @@
 """The two sides of a diff: a dataset folder, or the dataset folder of a git repository at a
-revision, exported with `git archive` into a temporary folder (the working tree and the
+revision, checked out through a temporary index into a temporary folder (the working tree and the
 index are never touched), each read and checked (layers 1-3: YAML, JSON Schema, references
 between records; SHACL stays `validate`'s job)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
-import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +48,11 @@ class Side:
         return display_path(path)
 
 
-def _git(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def _git(args: list[str], cwd: Path, check: bool = True,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=300)
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=300,
+                              env=env)
     except FileNotFoundError:
         raise RunError("git is not installed: give two dataset folders instead of "
                        "revisions") from None
@@ -86,10 +86,14 @@ def _export(revision: str, data: Path, into: Path) -> tuple[Path | None, str]:
     where = prefix.rstrip("/")
     if where and not _git(["ls-tree", "-d", commit, "--", where], top).stdout.strip():
         return None, prefix
-    archive = _git(["archive", "--format=tar", commit, *(["--", where] if where else [])],
-                   top).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    # the revision's tree into a temporary index, written out below `into`: git's own
+    # checkout, fast, and the user's index and working tree are not touched
+    index = into.parent / f"{into.name}.index"
+    into.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
+    for args in (["read-tree", f"{commit}:{where}" if where else commit],
+                 ["checkout-index", "--all", "--force", f"--prefix={into / where}/"]):
+        _git(args, top, env=env)
     return into / where if where else into, prefix
 
 
