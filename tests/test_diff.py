@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import CASES, FIXTURES, REPO, run_process
 
 GOLDEN = CASES / "diff"
@@ -288,7 +289,8 @@ def test_fail_on_exit_codes(tmp_path):
     assert diff(repo, "HEAD~1", "HEAD", "--fail-on", "deprecated").code == 0
     commit(repo, deprecate)
     assert diff(repo, "HEAD~1", "--fail-on", "deprecated").code == 1
-    edit(repo / "data" / GRACE, "  nickname:\n    - value: Gex\n", "  nickname:\n    - value: Gexx\n")
+    edit(repo / "data" / GRACE, "  nickname:\n    - value: Gex\n",
+         "  nickname:\n    - value: Gexx\n")
     r = diff(repo, "HEAD", "--fail-on", "removed")  # HEAD: the working tree
     assert r.code == 1 and "working tree" in r.out and "- nickname = Gex" in r.out
     assert git(repo, "status", "--porcelain") == " M data/people/grace-example.yaml\n"
@@ -331,7 +333,8 @@ def test_a_folder_outside_git_needs_two_folders(tmp_path):
 
 def test_markdown_links_entity_pages_when_the_site_url_is_known(tmp_path):
     repo = make_repo(tmp_path, SECOND, lambda d: edit(
-        d / "dataset.yaml", "version: 1.0.0\n", "version: 1.0.0\nsite_url: https://kg.example.org/\n"))
+        d / "dataset.yaml", "version: 1.0.0\n",
+        "version: 1.0.0\nsite_url: https://kg.example.org/\n"))
     commit(repo, set_qid)
     r = diff(repo, "HEAD~1", "--format", "markdown")
     assert "#### [Example Lab](https://kg.example.org/id/example-lab.html) (`example-lab`" in r.out
