@@ -30,6 +30,7 @@ from ..query import (
 from ..resources import __version__
 from ..vocab import Vocabulary
 from . import options
+from .diff import diff
 from .wikidata import creatable, reconcile
 
 __all__ = ["cli", "main"]
@@ -394,6 +395,7 @@ def new(kind: str, record_id: str, data_dir: Path | None, type_name: str | None)
 
 
 cli.add_command(reconcile)
+cli.add_command(diff)
 
 
 def main(argv: list[str] | None = None) -> None:
