@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -237,11 +236,43 @@ def virtuoso_binary() -> str:
     return found
 
 
+@dataclass(frozen=True)
+class Virtuoso:
+    """A running Virtuoso: `base` (SPARQL at /sparql, the Graph Store with digest auth at
+    /sparql-graph-crud-auth, user dba:dba), its SQL port and its database folder."""
+
+    base: str
+    sql_port: int
+    folder: Path
+
+    def load(self, graph: str, ntriples: bytes) -> None:
+        """Replace `graph` with `ntriples`, through isql (independent of the HTTP client
+        under test; the file is read from the database folder, which DirsAllowed names)."""
+        path = self.folder / "load.nt"
+        path.write_bytes(ntriples)
+        script = (f"SPARQL CLEAR GRAPH <{graph}>;\n"
+                  f"DB.DBA.TTLP(file_to_string_output('{path}'), '', '{graph}', 0);\n"
+                  "checkpoint;\n")
+        proc = subprocess.run([isql_binary(), f"127.0.0.1:{self.sql_port}", *VIRTUOSO_USER,
+                               "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF", "ERRORS=STDOUT"],
+                              input=script, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0 or "Error" in proc.stdout:
+            raise RuntimeError(f"isql could not load {graph}: {proc.stdout} {proc.stderr}")
+        path.unlink()
+
+
+def isql_binary() -> str:
+    found = shutil.which("isql-vt")
+    if not found:
+        raise RuntimeError("Virtuoso's isql-vt is not installed (apt-get install "
+                           "virtuoso-opensource; `make test` does it)")
+    return found
+
+
 @contextmanager
-def virtuoso_server(tmp: Path) -> Iterator[str]:
+def virtuoso_server(tmp: Path) -> Iterator[Virtuoso]:
     """A real Virtuoso (Debian's virtuoso-opensource) with a scratch database in `tmp`,
-    listening on 127.0.0.1 only, on free ports; yields its base URL (SPARQL at /sparql, the
-    Graph Store with digest auth at /sparql-graph-crud-auth, user dba:dba)."""
+    listening on 127.0.0.1 only, on free ports."""
     http = free_port()
     sql = free_port()
     ini = tmp / "virtuoso.ini"
@@ -261,7 +292,7 @@ def virtuoso_server(tmp: Path) -> Iterator[str]:
                     log_text = (tmp / "virtuoso.out").read_text()
                     raise RuntimeError(f"virtuoso did not start: {log_text}") from None
                 time.sleep(0.2)
-        yield base
+        yield Virtuoso(base, sql, tmp)
     finally:
         proc.terminate()
         try:
@@ -270,16 +301,3 @@ def virtuoso_server(tmp: Path) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
-
-
-def virtuoso_put(base: str, graph: str, ntriples: bytes) -> None:
-    """Replace `graph` on Virtuoso with `ntriples`, through its Graph Store with digest auth
-    (urllib's own digest handler: independent of the client under test)."""
-    url = f"{base}/sparql-graph-crud-auth?graph={urllib.parse.quote(graph, safe='')}"
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, base, *VIRTUOSO_USER)
-    opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
-    req = urllib.request.Request(url, data=ntriples, method="PUT",
-                                 headers={"Content-Type": "application/n-triples"})
-    with opener.open(req, timeout=60) as resp:
-        resp.read()
