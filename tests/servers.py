@@ -138,7 +138,7 @@ def misbehaving_server(behaviour: Behaviour) -> Iterator[tuple[str, list[Request
             except (BrokenPipeError, ConnectionResetError, OSError):
                 pass
 
-        do_GET = do_POST = do_PUT = _handle
+        do_GET = do_POST = do_PUT = do_HEAD = _handle
 
         def log_message(self, *args: object) -> None:
             pass
