@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint generate clean install browser axe screenshots bench dist
+.PHONY: demo test lint generate clean install browser axe screenshots bench dist virtuoso
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	   chromium chromium-driver >/dev/null)
 
+# The Virtuoso tests (tests/test_virtuoso.py) need Debian's virtuoso-opensource (virtuoso-t
+# and isql-vt); install it when missing. The tests start their own server on 127.0.0.1 with a
+# scratch database, so the package's own service is not needed.
+virtuoso:
+	@command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	   virtuoso-opensource >/dev/null)
+
 # axe-core (the accessibility checker the site's browser tests inject), from the npm
 # registry into .cache/axe (not committed); installed when missing.
 AXE = .cache/axe/node_modules/axe-core/axe.min.js
@@ -46,7 +54,7 @@ $(AXE):
 screenshots: install browser
 	$(BIN)/python docs/screenshots.py
 
-test: lint install browser axe
+test: lint install browser axe virtuoso
 	$(BIN)/python -m pytest -q
 
 # ruff (with a complexity limit), mypy (0 errors) and the import contract (pyproject.toml)

@@ -12,12 +12,17 @@ Built on urllib3. What it guarantees:
   is sent only to the scheme, host and port it was given for;
 - no credential in any message: errors name the endpoint as given (which holds no userinfo,
   see `check_url`), never a redirect target or a header.
+
+It also computes HTTP digest answers (`digest_authorization`, RFC 7616) for the stores that
+take no basic authentication (Virtuoso's stock Graph Store endpoint).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
+import os
 import re
 import socket
 import threading
@@ -44,7 +49,7 @@ from urllib3.util.retry import Retry
 from .errors import RunError
 
 __all__ = ["Client", "Response", "check_url", "MAX_RESPONSE_BYTES", "MAX_REDIRECTS",
-           "MAX_WAIT", "RETRY_STATUS"]
+           "MAX_WAIT", "RETRY_STATUS", "Challenge", "challenges", "digest_authorization"]
 
 MAX_RESPONSE_BYTES = 512 * 1024 * 1024  # read at each request, so a test can lower it
 MAX_REDIRECTS = 5
@@ -90,6 +95,7 @@ class Response:
     content_type: str
     body: bytes
     attempts: int
+    www_authenticate: str = ""  # the challenge(s) of a 401 answer, as sent
 
 
 # ------------------------------------------------------------ the deadline watchdog
@@ -313,8 +319,9 @@ class Client:
 
 
 def _response(raw: urllib3.BaseHTTPResponse, data: bytes, attempts: int) -> Response:
+    challenge = ", ".join(raw.headers.getlist("WWW-Authenticate")) if raw.status == 401 else ""
     return Response(raw.status, raw.reason or "", raw.headers.get("Content-Type", ""), data,
-                    attempts)
+                    attempts, challenge)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -333,3 +340,91 @@ def _reason(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     text = re.sub(r"<[^>]*object at 0x[0-9a-f]+>:?\s*", "", text)
     return text.strip(" :()'\"") or type(exc).__name__
+
+
+# ------------------------------------------------------------ digest authentication
+# urllib3 has no digest authentication, and the libraries that do (requests, httpx) would
+# each replace this whole client (its deadline, size cap and origin rules). Digest is a
+# few hashes (RFC 7616, section 3.4), so it is done here: MD5 and SHA-256 (and their -sess
+# forms), with qop "auth" or, for RFC 2069 servers, no qop. "auth-int" (hashing the body) is
+# not offered by the stores we know and is refused.
+
+@dataclass(frozen=True)
+class Challenge:
+    scheme: str  # lower case: "digest", "basic", ...
+    params: dict[str, str]
+
+
+# a scheme token, then auth-params (name=token or name="quoted string") up to the next scheme
+_SCHEME = re.compile(r'\s*,?\s*([A-Za-z][A-Za-z0-9!#$%&\'*+.^_`|~-]*)(?=\s+[^\s=,]+\s*=|\s*,|\s*$)')
+_PARAM = re.compile(r'\s*,?\s*([A-Za-z0-9!#$%&\'*+.^_`|~-]+)\s*=\s*'
+                    r'(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))')
+
+
+def challenges(header: str) -> list[Challenge]:
+    """The challenges in a WWW-Authenticate value (one or several, comma-separated)."""
+    found: list[Challenge] = []
+    pos = 0
+    while pos < len(header):
+        m = _SCHEME.match(header, pos)
+        if not m:
+            break
+        params: dict[str, str] = {}
+        pos = m.end()
+        while True:
+            p = _PARAM.match(header, pos)
+            if not p:
+                break
+            value = p.group(2) if p.group(2) is not None else p.group(3)
+            params[p.group(1).lower()] = re.sub(r"\\(.)", r"\1", value)
+            pos = p.end()
+        found.append(Challenge(m.group(1).lower(), params))
+        if pos == m.end() and not params and not header[pos:].strip(" ,"):
+            break
+    return found
+
+
+_HASHES = {"md5": "md5", "sha-256": "sha256"}
+
+
+def digest_authorization(challenge: Challenge, user: str, password: str, method: str,
+                         uri: str, nc: int = 1, cnonce: str | None = None) -> str:
+    """The Authorization value answering a digest `challenge` for `method` on `uri` (the
+    request target: path and query). RunError for an algorithm or qop it does not offer."""
+    params = challenge.params
+    algorithm = params.get("algorithm", "MD5")
+    base, _, sess = algorithm.lower().partition("-sess")
+    if base not in _HASHES or sess:
+        raise RunError(f"the server asks for digest algorithm {algorithm!r}, which personkg "
+                       "does not support (MD5 and SHA-256 are)")
+    name = _HASHES[base]
+
+    def h(text: str) -> str:
+        return hashlib.new(name, text.encode("utf-8")).hexdigest()
+
+    realm, nonce = params.get("realm", ""), params.get("nonce", "")
+    qops = [q.strip().lower() for q in params.get("qop", "").split(",") if q.strip()]
+    if qops and "auth" not in qops:
+        raise RunError(f"the server asks for digest qop {params['qop']!r}, which personkg does "
+                       "not support (auth is)")
+    cnonce = cnonce or os.urandom(16).hex()
+    ha1 = h(f"{user}:{realm}:{password}")
+    if algorithm.lower().endswith("-sess"):
+        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
+    ha2 = h(f"{method}:{uri}")
+    count = f"{nc:08x}"
+    fields = [("username", _quoted(user)), ("realm", _quoted(realm)), ("nonce", _quoted(nonce)),
+              ("uri", _quoted(uri)), ("algorithm", algorithm)]
+    if qops:
+        response = h(f"{ha1}:{nonce}:{count}:{cnonce}:auth:{ha2}")
+        fields += [("qop", "auth"), ("nc", count), ("cnonce", _quoted(cnonce))]
+    else:
+        response = h(f"{ha1}:{nonce}:{ha2}")
+    fields.append(("response", _quoted(response)))
+    if "opaque" in params:
+        fields.append(("opaque", _quoted(params["opaque"])))
+    return "Digest " + ", ".join(f"{k}={v}" for k, v in fields)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -22,12 +22,22 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import DataError, RunError
-from .httpclient import MAX_WAIT, RETRY_STATUS, Client, Response, check_limits, check_url
+from .httpclient import (
+    MAX_WAIT,
+    RETRY_STATUS,
+    Challenge,
+    Client,
+    Response,
+    challenges,
+    check_limits,
+    check_url,
+    digest_authorization,
+)
 from .namespaces import DEFAULT_GRAPH
 from .resources import __version__
 
 __all__ = ["Endpoint", "USER_AGENT", "user_agent", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES",
-           "DEFAULT_GRAPH", "MAX_WAIT", "RETRY_STATUS", "query_form"]
+           "DEFAULT_GRAPH", "MAX_WAIT", "RETRY_STATUS", "query_form", "AUTH_METHODS"]
 
 USER_AGENT = (f"personkg/{__version__} (sourced knowledge graphs; "
               "https://pypi.org/project/personkg/) urllib3")
@@ -42,6 +52,10 @@ def user_agent(contact: str | None = None) -> str:
 
 
 DEFAULT_TIMEOUT = 30.0
+# basic: sent with the request; digest: answers the challenge of a request sent without
+# credentials first (HEAD, so no body is sent twice); auto: digest when the server
+# challenges with it, else basic
+AUTH_METHODS = ("basic", "digest", "auto")
 DEFAULT_RETRIES = 3
 ACCEPT_RESULTS = ("application/sparql-results+json, application/json;q=0.9, "
                   "application/sparql-results+xml;q=0.8")
@@ -68,11 +82,15 @@ class Endpoint:
     backoff: float = 1.0  # first wait when the server gives no Retry-After; doubles
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     contact: str | None = None  # e-mail address or URL for the User-Agent
+    auth_method: str = "basic"  # one of AUTH_METHODS
     client: Client = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_url(self.url)
         check_limits(self.timeout, self.retries)
+        if self.auth_method not in AUTH_METHODS:
+            raise RunError(f"--auth-method {self.auth_method}: expected one of "
+                           f"{', '.join(AUTH_METHODS)}", option="auth-method")
         self.client = Client(self.url, self.timeout, self.retries, self.backoff,
                              lambda seconds: self.sleep(seconds))
 
@@ -92,15 +110,49 @@ class Endpoint:
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> Response:
         headers = {"User-Agent": user_agent(self.contact), **headers}
         creds = self.credentials()
-        if creds:
+        if not creds:
+            return self.client.send(method, url, body, headers)
+        challenge = None
+        if self.auth_method != "basic":
+            probe = self.client.send("HEAD", url, None, {"User-Agent": headers["User-Agent"]})
+            challenge = _digest_challenge(probe)
+            if challenge is None and self.auth_method == "digest":
+                raise RunError(f"{self.url}: the server asks for no digest authentication "
+                               f"(HTTP {probe.status} without credentials); try "
+                               "--auth-method basic", option="auth-method")
+        if challenge is None:
             token = base64.b64encode(":".join(creds).encode("utf-8")).decode("ascii")
-            headers["Authorization"] = f"Basic {token}"
-        return self.client.send(method, url, body, headers)
+            resp = self.client.send(method, url, body, {**headers,
+                                                        "Authorization": f"Basic {token}"})
+            if self.auth_method != "auto" or resp.status != 401:
+                return resp
+            challenge = _digest_challenge(resp)  # auto: refused as basic, offered digest
+            if challenge is None:
+                return resp
+        resp = self._send_digest(method, url, body, headers, challenge, creds)
+        fresh = _digest_challenge(resp) if resp.status == 401 else None
+        if fresh is not None and fresh.params.get("stale", "").lower() == "true":
+            resp = self._send_digest(method, url, body, headers, fresh, creds)  # new nonce
+        return resp
+
+    def _send_digest(self, method: str, url: str, body: bytes, headers: dict[str, str],
+                     challenge: Challenge, creds: tuple[str, str]) -> Response:
+        parts = urllib.parse.urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        answer = digest_authorization(challenge, *creds, method, target)
+        return self.client.send(method, url, body, {**headers, "Authorization": answer})
 
     def _refused(self, what: str, resp: Response) -> RunError:
         tries = f" after {resp.attempts} attempts" if resp.attempts > 1 else ""
+        hint = ""
+        if resp.status == 401 and self.auth_env:
+            hint = f" (the user:password in {self.auth_env} was refused"
+            if self.auth_method == "basic":  # Virtuoso refuses basic without a challenge
+                hint += (" as basic authentication; a server that takes digest, such as "
+                         "Virtuoso, needs --auth-method digest or auto")
+            hint += ")"
         return RunError(f"{self.url}: {what} failed{tries}: HTTP {resp.status} {resp.reason}"
-                        f"{_detail(resp.body.decode('utf-8', 'replace'))}")
+                        f"{hint}{_detail(resp.body.decode('utf-8', 'replace'))}")
 
     # ------------------------------------------------------------ queries
     def query(self, text: str, graphs: tuple[str, ...] = (), origin: str = "query",
@@ -148,6 +200,13 @@ class Endpoint:
         return resp.status
 
 
+def _digest_challenge(resp: Response) -> Challenge | None:
+    """The digest challenge of a 401 answer, if it offers one."""
+    if resp.status != 401:
+        return None
+    return next((c for c in challenges(resp.www_authenticate) if c.scheme == "digest"), None)
+
+
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's first form keyword ("" if none)."""
     for m in _FORM.finditer(text):
@@ -157,6 +216,8 @@ def query_form(text: str) -> str:
 
 
 def _detail(body: str) -> str:
+    if re.match(r"\s*<(!DOCTYPE\s+html|html)\b", body, re.I):  # an HTML error page: its words
+        body = re.sub(r"<(title|head)>.*?</\1>|<[^>]*>", " ", body, flags=re.I | re.S)
     line = " ".join(body.split())
     return f": {line[:300]}" if line else ""
 

@@ -62,7 +62,7 @@ def cli() -> None:
 @options.with_network_options
 def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str | None,
              endpoint: str | None, graphs: tuple[str, ...], ontology: Path | None,
-             timeout: float, retries: int, auth_env: str | None) -> None:
+             timeout: float, retries: int, auth_env: str | None, auth_method: str) -> None:
     """Check the dataset: YAML, JSON Schema, references between records, SHACL.
 
     Every problem is printed once as FILE:LINE: SEVERITY CODE: MESSAGE; with --endpoint,
@@ -81,7 +81,7 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str | None,
                            "pySHACL cannot (--engine pyshacl is for record files)")
         if ontology is not None and not ontology.is_file():
             raise RunError(f"--ontology {ontology}: not a file")
-        remote = options.endpoint(endpoint, timeout, retries, auth_env)
+        remote = options.endpoint(endpoint, timeout, retries, auth_env, auth_method)
         report = pipeline.check_endpoint(remote, graphs, ontology)
     click.echo(RENDERERS[fmt](report, strict), nl=False)
     if not report.conforms(strict):
@@ -210,7 +210,7 @@ def build(data_dir: Path | None, out_dir: Path) -> None:
 def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
           query_name: str | None, list_queries: bool, params: tuple[str, ...],
           endpoint: str | None, graphs: tuple[str, ...], timeout: float, retries: int,
-          auth_env: str | None, fmt: str, allow_service: bool) -> None:
+          auth_env: str | None, auth_method: str, fmt: str, allow_service: bool) -> None:
     """Ask the graph a SPARQL question (inline, --file F.rq or --name NAME), embedded or on
     a SPARQL endpoint (--endpoint URL). --timeout limits an embedded query too.
 
@@ -258,7 +258,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
                              allow_service=allow_service, timeout=timeout), nl=False)
         return
     text = bind_params(text, bound, base)
-    remote = options.endpoint(str(endpoint), timeout, retries, auth_env)
+    remote = options.endpoint(str(endpoint), timeout, retries, auth_env, auth_method)
     result = remote.query(with_prefixes(text, base), graphs, origin, prefix_lines=len(PREFIXES))
     click.echo(render(result, fmt, base), nl=False)
 
@@ -272,13 +272,13 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
 @click.option("--default-graph", is_flag=True, help="Replace the default graph instead.")
 @options.with_network_options
 def publish(data_dir: Path | None, endpoint: str, graph: str | None, default_graph: bool,
-            timeout: float, retries: int, auth_env: str | None) -> None:
+            timeout: float, retries: int, auth_env: str | None, auth_method: str) -> None:
     """Validate, then load the compiled graph into a triple store with the SPARQL 1.1 Graph
     Store HTTP Protocol. PUT replaces the graph, so publishing again is idempotent."""
     if graph and default_graph:
         raise RunError("give --graph IRI or --default-graph, not both")
     target = None if default_graph else (graph or DEFAULT_GRAPH)
-    remote = options.endpoint(endpoint, timeout, retries, auth_env)
+    remote = options.endpoint(endpoint, timeout, retries, auth_env, auth_method)
     c = options.compiled(data_dir, shacl=True)
     status = remote.put_graph(c.graph.ntriples(), target)
     click.echo(f"published {len(c.graph.lines)} triples to "

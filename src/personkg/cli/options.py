@@ -128,13 +128,15 @@ def check_timeout(timeout: float) -> float:
     return timeout
 
 
-def endpoint(url: str, timeout: float, retries: int, auth_env: str | None) -> Endpoint:
+def endpoint(url: str, timeout: float, retries: int, auth_env: str | None,
+             auth_method: str = "basic") -> Endpoint:
     check_timeout(timeout)
     if not 0 <= retries <= 10:
         raise RunError(f"--retries {retries}: must be between 0 and 10")
     from ..remote import Endpoint
 
-    return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env)
+    return Endpoint(url, timeout=timeout, retries=retries, auth_env=auth_env,
+                    auth_method=auth_method)
 
 
 CONTACT_ENV = "PERSONKG_CONTACT"
@@ -178,7 +180,11 @@ network_options = [
     click.option("--retries", type=int, default=3, show_default=True,
                  help="Retries when the server answers 429 or 503 (Retry-After is honoured)."),
     click.option("--auth-env", metavar="VAR",
-                 help="Name of an environment variable holding user:password for basic auth."),
+                 help="Name of an environment variable holding user:password."),
+    click.option("--auth-method", type=click.Choice(["basic", "digest", "auto"]),
+                 default="basic", show_default=True,
+                 help="How to send the --auth-env credentials: HTTP basic, digest (e.g. "
+                      "Virtuoso), or auto (digest when the server asks for it)."),
 ]
 
 
