@@ -148,8 +148,6 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
     if fmt == "schemaorg" and entity_id and (entity_id not in c.dataset.entities
                                              or c.dataset.entities[entity_id].type != "Person"):
         raise RunError(f"--entity {entity_id}: no person with that id in the dataset")
-    if fmt in ("bibtex", "csl-json") and entity_id and not FORMATS[fmt].text(c).strip(" \n[]"):
-        raise RunError(f"--entity {entity_id}: no work, and no author of a work, with that id")
     if fmt in QS_FORMATS:
         from ..export.quickstatements import quickstatements
 
@@ -162,6 +160,8 @@ def export(data_dir: Path | None, fmt: str, entity_id: str | None, output: Path 
         qs.not_created.update(c.memo.get("not-created", {}))
         c.memo["quickstatements"] = qs
     text = FORMATS[fmt].text(c)
+    if fmt in ("bibtex", "csl-json") and entity_id and not text.strip(" \n[]"):
+        raise RunError(f"--entity {entity_id}: no work, and no author of a work, with that id")
     if fmt in QS_FORMATS:
         sys.stderr.write(c.memo["quickstatements"].summary())
     if output is None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ..compile import best_of
 from ..model import Date, Entity
 from ..namespaces import SCHEMA, SVG
+from ..stats import STATUS_ORDER
 
 if TYPE_CHECKING:  # sections.Context uses this module to fill a page
     from .sections import Context
@@ -31,8 +32,7 @@ if TYPE_CHECKING:  # sections.Context uses this module to fill a page
 __all__ = ["papers_per_year", "papers_per_year_svg", "coauthors", "coauthor_svg",
            "quotations_by_status", "undated_affiliations", "members", "Member"]
 
-#: quotation statuses from the best-checked down; the ontology's `quotation_status` values
-STATUS_ORDER = ("verbatim-verified", "altered", "as-reported")
+#: the claim that says how far a quotation was checked (its values: stats.STATUS_ORDER)
 STATUS_KEY = "quotation_status"
 
 
