@@ -16,47 +16,22 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-WORK = REPO / "build" / "bench"
-PERSONKG = Path(sys.executable).with_name("personkg")
-
-
-def _dataset(n: int, work: Path) -> Path:
-    path = work / f"people-{n}-defects-0"
-    if not (path / "dataset.yaml").is_file():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--people", str(n),
-                        "--defects", "0", "--out", str(path)], check=True)
-    return path
-
-
-def _run(*args: str) -> tuple[float, float]:
-    """Wall seconds and max RSS (MiB) of one personkg command in a fresh process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(PERSONKG), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"personkg {' '.join(args)} failed (status {status})")
-    return wall, usage.ru_maxrss / 1024
+from common import WORK, dataset, run
 
 
 def measure(n: int, runs: int, work: Path = WORK) -> dict[str, float]:
-    data = _dataset(n, work)
+    data = dataset(n, work)
     times: dict[str, list[float]] = {"build": [], "site": []}
     rss: dict[str, float] = {"build": 0.0, "site": 0.0}
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         for i in range(runs):
             for what in ("build", "site"):
                 out = Path(tmp) / f"{what}-{i}"
-                wall, peak = _run(what, "--data", str(data), "--out", str(out))
+                wall, peak = run(what, "--no-cache", "--data", str(data), "--out", str(out))
                 times[what].append(wall)
                 rss[what] = max(rss[what], peak)
                 print(f"N={n} {what} run {i + 1}: {wall:.1f} s", file=sys.stderr)

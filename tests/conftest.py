@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,10 @@ from personkg.cli import main
 from personkg.vocab import Vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Every command of the suite (in this process and in the ones it starts) uses the build
+# cache, as users do, in a folder of this run rather than the user's own.
+os.environ.setdefault("PERSONKG_CACHE", tempfile.mkdtemp(prefix="personkg-test-cache-"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = Path(__file__).resolve().parent / "cases"
 

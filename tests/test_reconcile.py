@@ -148,7 +148,7 @@ def test_expired_cache_entries_are_asked_again(run, data, wikidata, tmp_path):
     first = _reconcile(run, data, wikidata, tmp_path)
     queries, cached = _summary_counts(first.out)
     assert cached == 0 and queries > 0
-    entries = sorted((tmp_path / "cache").glob("*.json"))
+    entries = sorted((tmp_path / "cache" / "wikidata").glob("*.json"))
     found = [p for p in entries if json.loads(p.read_text())["rows"]]
     assert len(entries) == queries and 0 < len(found) < len(entries)
     two_days_ago = time.time() - 2 * 86400
@@ -186,13 +186,13 @@ def test_a_cached_answer_counts_by_its_fetch_time(wikidata, tmp_path):
                                      b'{"fetched": 9e99, "rows": []}'])
 def test_a_garbage_cache_file_counts_as_missing(run, data, wikidata, tmp_path, garbage):
     first = _reconcile(run, data, wikidata, tmp_path)
-    for p in (tmp_path / "cache").glob("*.json"):
+    for p in (tmp_path / "cache" / "wikidata").glob("*.json"):
         p.write_bytes(garbage)
     second = _reconcile(run, data, wikidata, tmp_path)
     assert second.code == 0, second.err
     assert second.out.splitlines()[:-1] == first.out.splitlines()[:-1]
     assert _summary_counts(second.out)[1] == 0
-    for p in (tmp_path / "cache").glob("*.json"):  # replaced by good entries
+    for p in (tmp_path / "cache" / "wikidata").glob("*.json"):  # replaced by good entries
         assert isinstance(json.loads(p.read_text())["rows"], list)
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .cache import key_of
+from .load import Memo
 from .model import Claim, Dataset, Date, Entity, Reference, Source, Text, Value
 from .namespaces import (
     DEFAULT_BASE,
@@ -43,8 +45,8 @@ from .namespaces import (
 from .runtime import paused_gc
 from .vocab import EntityClass, Vocabulary
 
-__all__ = ["Location", "CompiledGraph", "compile_dataset", "content_hash", "statement_iri",
-           "reference_iri", "value_iri", "iri_term", "text_term"]
+__all__ = ["Location", "CompiledGraph", "compile_dataset", "fingerprint", "content_hash",
+           "statement_iri", "reference_iri", "value_iri", "iri_term", "text_term"]
 
 RDF_TYPE = f"<{RDF.type}>"
 RDFS_LABEL = f"<{RDFS.label}>"
@@ -124,6 +126,12 @@ class CompiledGraph:
     lines: list[str] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
     base: str = DEFAULT_BASE  # the dataset's namespace: the `id:` prefix of its exports
+    #: with the build cache: a key for the lines and locations (empty: not known), each
+    #: record file's part of the graph (its key in the cache) and the records' own
+    #: rdf:type lines (what other records' checks may read of it)
+    fingerprint: bytes = b""
+    parts: dict[Path, bytes] = field(default_factory=dict, repr=False, compare=False)
+    type_lines: list[str] = field(default_factory=list, repr=False, compare=False)
     _triples: list[ox.Triple] | None = field(default=None, repr=False, compare=False)
     _canonical: list[str] | None = field(default=None, repr=False, compare=False)
 
@@ -267,8 +275,10 @@ class _Context:
 
 
 @paused_gc()
-def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
-    """Every entity and source of `ds` as triples (see the module docstring)."""
+def compile_dataset(ds: Dataset, voc: Vocabulary, memo: Memo | None = None) -> CompiledGraph:
+    """Every entity and source of `ds` as triples (see the module docstring). With a
+    `memo` (and `ds.record_keys`), each record's lines are taken from it when it has them,
+    and the graph gets a fingerprint."""
     out = CompiledGraph(base=ds.base)
     lines: list[str] = []
     terms = _Terms()
@@ -279,14 +289,76 @@ def compile_dataset(ds: Dataset, voc: Vocabulary) -> CompiledGraph:
                for k, p in voc.claims.items()},
         qpreds={k: (nn(PKGPQ[q.name]), q.kind) for k, q in voc.qualifiers.items()},
         rank_iri={k: nn(v) for k, v in voc.ranks.items()})
-    for ent in ds.entities.values():
-        _entity(c, ent, voc.classes[ent.type])
     trust_iri = {k: nn(v[0]) for k, v in voc.trust_levels.items()}
-    for src in ds.sources.values():
-        _source(c, src, voc, trust_iri)
+    records: list[Entity | Source] = [*ds.entities.values(), *ds.sources.values()]
+
+    def one(rec: Entity | Source) -> None:
+        if isinstance(rec, Entity):
+            _entity(c, rec, voc.classes[rec.type])
+        else:
+            _source(c, rec, voc, trust_iri)
+
+    if memo is not None and all(r.path in ds.record_keys for r in records):
+        _from_parts(c, lines, records, one, memo, ds.record_keys, out)
+    else:
+        for rec in records:
+            one(rec)
     # two best-rank statements with one value (an award in two years) give one truthy triple
     out.lines = out._canonical = sorted_unique(lines)
     return out
+
+
+#: a record's part of the graph: its lines, the location of each node it mints, and its
+#: own rdf:type lines
+Part = tuple[list[str], list[tuple[str, int, str]], list[str]]
+
+
+def _from_parts(c: _Context, lines: list[str], records: list[Entity | Source],
+                one: Callable[[Entity | Source], None], memo: Memo,
+                record_keys: dict[Path, bytes], out: CompiledGraph) -> None:
+    """`one(record)` for each record whose part is not in `memo`, each with a context of
+    its own, so that its lines do not depend on the records before it (a reference or date
+    node that other records also use is written again, and sorted_unique keeps one). The
+    locations are merged first-come as in one pass. Sets the graph's fingerprint, parts
+    and type lines."""
+    keys = part_keys(records, record_keys, c.base)
+    parts: dict[bytes, Part] = memo.get_many(keys)
+    new: dict[bytes, Part] = {}
+    locations = c.locations
+    for rec, key in zip(records, keys, strict=True):
+        part = parts.get(key)
+        if part is None:
+            mine: list[str] = []
+            where: dict[str, Location] = {}
+            c.put, c.locations, c.ref_iris, c.value_nodes = mine.append, where, {}, {}
+            one(rec)
+            typed = f"{c.terms.iri(c.base + rec.id)} {RDF_TYPE} "
+            part = new[key] = (mine, [(n, loc.line, loc.what) for n, loc in where.items()],
+                               [line for line in mine if line.startswith(typed)])
+        lines.extend(part[0])
+        out.type_lines.extend(part[2])
+        out.parts[rec.path] = key
+        path = rec.path
+        for node, line, what in part[1]:
+            if node not in locations:
+                locations[node] = Location(path, line, what)
+    memo.put_many(new)
+    out.fingerprint = key_of(b"graph", *keys)
+
+
+def part_keys(records: list[Entity | Source], record_keys: dict[Path, bytes],
+              base: str) -> list[bytes]:
+    """The cache key of each record's part of the graph."""
+    return [key_of(record_keys[r.path], base) for r in records]
+
+
+def fingerprint(ds: Dataset) -> bytes:
+    """The fingerprint `compile_dataset(ds, voc, memo)` gives its graph, without compiling
+    (empty when a record has no key)."""
+    records: list[Entity | Source] = [*ds.entities.values(), *ds.sources.values()]
+    if not all(r.path in ds.record_keys for r in records):
+        return b""
+    return key_of(b"graph", *part_keys(records, ds.record_keys, ds.base))
 
 
 def _entity(c: _Context, ent: Entity, cls: EntityClass) -> None:

@@ -8,16 +8,18 @@ The C-accelerated loader is used when PyYAML has it.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
 from . import runtime
+from .cache import key_of
 from .errors import RunError
 from .progress import progress
 from .suggest import did_you_mean
@@ -242,6 +244,8 @@ class RawRecord:
     data: LineDict
     # what `load_dir(prepare=...)` made of the record, in the process that read it
     prepared: Any = None
+    # with a memo: the record's key (a hash of the memo's salt, its kind, path and bytes)
+    key: bytes = b""
 
 
 @dataclass
@@ -254,9 +258,11 @@ class LoadProblem:
     message: str
 
 
-def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
-    """Parse one record file; problems come back as values, not exceptions."""
-    raw = path.read_bytes()
+def load_file(path: Path, kind: str, raw: bytes | None = None) -> RawRecord | LoadProblem:
+    """Parse one record file (whose bytes are `raw` when already read); problems come
+    back as values, not exceptions."""
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -301,23 +307,67 @@ def load_file(path: Path, kind: str) -> RawRecord | LoadProblem:
 
 
 Prepare = Callable[[RawRecord], None]
+Entry = tuple[Path, str, "bytes | None"]  # a file, its folder kind, its bytes if read
 
 
-def load_dir(root: Path, kinds: list[str],
-             prepare: Prepare | None = None) -> list[RawRecord | LoadProblem]:
+class Memo(Protocol):
+    """Where records read before are kept (`cache.Cache`)."""
+
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]: ...
+
+    def put_many(self, items: dict[bytes, Any]) -> None: ...
+
+
+def load_dir(root: Path, kinds: list[str], prepare: Prepare | None = None,
+             memo: Memo | None = None, salt: bytes = b"") -> list[RawRecord | LoadProblem]:
     """Every `<root>/<kind>/*.yaml` file, sorted by path for stable output. `prepare` is
-    called on each record in the process that read it (it may set `record.prepared`)."""
+    called on each record in the process that read it (it may set `record.prepared`).
+    With a `memo`, a file whose key (`salt`, kind, path and bytes) is in it is not read
+    again, and what was read is put in it."""
     if not root.exists():
         raise RunError(f"{root}: data directory does not exist")
     if not root.is_dir():
         raise RunError(f"{root}: not a directory")
-    found: list[tuple[Path, str]] = []
+    found: list[Entry] = []
     for kind in kinds:
         folder = root / kind
         if folder.is_dir():
-            found += [(path, kind) for path in sorted(folder.iterdir())
+            found += [(path, kind, None) for path in sorted(folder.iterdir())
                       if path.suffix in (".yaml", ".yml")]
-    return _load_all(found, prepare)
+    if memo is None:
+        return [i for i in _load_all(found, prepare) if i is not None]
+    return [i for i in _load_memo(found, prepare, memo, salt) if i is not None]
+
+
+def _load_memo(found: list[Entry], prepare: Prepare | None, memo: Memo,
+               salt: bytes) -> list[RawRecord | LoadProblem | None]:
+    """`_load_all`, reading only the files whose key is not in `memo`. Each file is parsed
+    from the very bytes its key was made of, so an edit while it runs cannot be kept
+    under the old key."""
+    keys: list[bytes | None] = []
+    entries: list[Entry] = []
+    for path, kind, _ in found:
+        raw = None
+        if path.is_file():
+            with contextlib.suppress(OSError):  # reported by the usual path below
+                raw = path.read_bytes()
+        entries.append((path, kind, raw))
+        keys.append(None if raw is None else key_of(salt, kind, str(path), raw))
+    hits = memo.get_many(k for k in keys if k is not None)
+    out: list[RawRecord | LoadProblem | None] = [hits.get(k) if k else None for k in keys]
+    todo = [i for i, item in enumerate(out) if item is None]
+    made = _load_all([entries[i] for i in todo], prepare)
+    new: dict[bytes, RawRecord | LoadProblem] = {}
+    for i, item in zip(todo, made, strict=True):
+        out[i] = item
+        k = keys[i]
+        if k is not None and item is not None:
+            new[k] = item
+    for item, k in zip(out, keys, strict=True):
+        if isinstance(item, RawRecord) and k is not None:
+            item.key = k
+    memo.put_many(new)
+    return out
 
 
 def unknown_folders(root: Path, kinds: Mapping[str, str]) -> list[LoadProblem]:
@@ -341,8 +391,9 @@ def unknown_folders(root: Path, kinds: Mapping[str, str]) -> list[LoadProblem]:
     return out
 
 
-def _load_all(found: list[tuple[Path, str]],
-              prepare: Prepare | None = None) -> list[RawRecord | LoadProblem]:
+def _load_all(found: list[Entry],
+              prepare: Prepare | None = None) -> list[RawRecord | LoadProblem | None]:
+    """Each file of `found` read, in order (None for what is neither file nor folder)."""
     if len(found) < runtime.MIN_FILES or not runtime.can_fork():
         return _load_many(found, prepare, "reading records")
     half = len(found) // 2
@@ -352,23 +403,24 @@ def _load_all(found: list[tuple[Path, str]],
         return first + later.get()
 
 
-def _load_many(found: list[tuple[Path, str]], prepare: Prepare | None = None,
-               label: str = "") -> list[RawRecord | LoadProblem]:
-    out: list[RawRecord | LoadProblem] = []
-    for path, kind in progress(found, label) if label else found:
+def _load_many(found: list[Entry], prepare: Prepare | None = None,
+               label: str = "") -> list[RawRecord | LoadProblem | None]:
+    out: list[RawRecord | LoadProblem | None] = []
+    for path, kind, raw in progress(found, label) if label else found:
+        item: RawRecord | LoadProblem | None = None
         if path.is_symlink() and not path.exists():
             raise RunError(f"{path}: cannot read: the link points to a missing file")
         if path.is_dir():
-            out.append(LoadProblem(path, None, "not-a-record",
-                                   "a folder named like a record file: records are files"))
+            item = LoadProblem(path, None, "not-a-record",
+                               "a folder named like a record file: records are files")
         elif path.is_file():
             try:
-                item = load_file(path, kind)
+                item = load_file(path, kind, raw)
             except OSError as exc:
                 raise RunError(f"{path}: cannot read: {exc.strerror}") from None
             if prepare is not None and isinstance(item, RawRecord):
                 prepare(item)
-            out.append(item)
+        out.append(item)
     return out
 
 

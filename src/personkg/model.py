@@ -195,6 +195,9 @@ class Dataset:
     #: outputs that would otherwise scan every record per page; valid while the dataset is
     #: not changed
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: with the build cache: each record file's key (a hash of the code, vocabulary, path
+    #: and bytes it was made from), by file
+    record_keys: dict[Path, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def subject(self) -> str | None:

@@ -20,13 +20,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import runtime
+import pyoxigraph as ox
+
+from . import cache, runtime
 from .checks.records import Wording, metadata_issues, prepare, schema_check
 from .checks.references import reference_check, resting_on_broken
 from .checks.report import WARNING, Issue, Report, display_path, render_json
-from .checks.shacl import shacl_check
+from .checks.shacl import issues_of, shacl_check
+from .checks.shacl.incremental import cached_found
 from .checks.shacl.shapes import shape_files
-from .compile import CompiledGraph, compile_dataset
+from .compile import CompiledGraph, compile_dataset, fingerprint
 from .errors import DataError, RunError
 from .export import FORMATS, Compiled
 from .generate import generated_files
@@ -43,7 +46,8 @@ if TYPE_CHECKING:
     from .remote import Endpoint
 
 __all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
-           "load_dataset", "build", "compiled", "RECONCILIATION"]
+           "load_dataset", "build", "compiled", "queryable", "Queryable", "vocabulary_key",
+           "RECONCILIATION"]
 
 #: reconcile's verdicts, beside dataset.yaml (written by `personkg reconcile --write`)
 RECONCILIATION = "reconciliation.yaml"
@@ -76,7 +80,8 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     qualifier_kinds = {k: p.kind for k, p in voc.qualifiers.items()}
     prepare_one = partial(prepare, shapes_dir, value_kinds, qualifier_kinds, author_list(voc),
                           wording)
-    items = load_dir(root, voc.kinds(), prepare_one)
+    memo = cache.current()
+    items = load_dir(root, voc.kinds(), prepare_one, memo, vocabulary_key(voc) if memo else b"")
     stray = unknown_folders(root, _folder_names(voc, wording))
     if not items:
         also = "".join(f"; {p.message}" for p in stray)
@@ -101,6 +106,7 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
     # another name is the one reported as the duplicate.
     records = [i for i in items if isinstance(i, RawRecord)]
     records.sort(key=lambda r: r.data.get("id") != r.path.stem)
+    ds.record_keys = {r.path: r.key for r in records if r.key}
     for problem in [*stray, *(i for i in items if isinstance(i, LoadProblem))]:
         report.add(Issue.at(problem.path, problem.line, problem.code, problem.message,
                             layer="yaml"))
@@ -246,7 +252,7 @@ def check_records(root: Path, voc: Vocabulary) -> Checked:
     """Layers 1-3, and the graph compiled from the records that passed them."""
     report = Report()
     ds = load_dataset(root, voc, report)
-    graph = compile_dataset(ds, voc)
+    graph = compile_dataset(ds, voc, cache.current())
     report.triples = len(graph.lines)
     return Checked(report, ds, graph)
 
@@ -258,10 +264,53 @@ def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
     report = checked.report
     already = {(i.path, i.line) for i in report.issues}
     already |= resting_on_broken(checked.dataset, voc)
-    for issue in shacl_check(checked.graph, voc, engine):
+    graph, memo = checked.graph, cache.current()
+    if memo is None or not graph.fingerprint:
+        issues = shacl_check(graph, voc, engine)
+    else:  # what the cache knows, and SHACL again on what changed
+        sources = [s.path for s in checked.dataset.sources.values()]
+        issues = issues_of(cached_found(graph, sources, voc, engine, checked.dataset.root,
+                                        memo), graph.locations)
+    for issue in issues:
         if (issue.path, issue.line) not in already:
             report.add(issue)
     release_memory()
+
+
+def vocabulary_key(voc: Vocabulary) -> bytes:
+    """What every cached record depends on besides its own bytes: personkg's code, the
+    ontology (and the dataset's extension of it) and the shapes and record schemas."""
+    extension = voc.extension.read_bytes() if voc.extension else b""
+    return cache.key_of(cache.code_key(), cache.folder_key(resource_dir("ontology")),
+                        extension, cache.folder_key(voc.shapes_dir))
+
+
+@dataclass
+class Queryable:
+    """A checked dataset (layers 1-3) and a store holding its compiled graph."""
+
+    dataset: Dataset
+    voc: Vocabulary
+    store: ox.Store
+
+
+def queryable(data: Path | str | None = None) -> Queryable:
+    """The dataset at `data`, checked, and its graph in a store, for queries; `Invalid`
+    when it does not conform. With the build cache the store is the one kept on disk for
+    this graph, opened without compiling the records again (loaded there the first time);
+    else a new one in memory."""
+    root = _folder(data)
+    voc = vocabulary(root)
+    report = Report()
+    with paused_gc():
+        ds = load_dataset(root, voc, report)
+    if not report.conforms():
+        raise Invalid(report)
+    memo = cache.current()
+    key = fingerprint(ds) if memo is not None else b""
+    if memo is not None and key:
+        return Queryable(ds, voc, memo.store(key, lambda: compile_dataset(ds, voc, memo).chunks()))
+    return Queryable(ds, voc, compile_dataset(ds, voc).store())
 
 
 
@@ -302,8 +351,22 @@ def check_endpoint(endpoint: Endpoint, graphs: tuple[str, ...] = (),
 
 def check(data: Path | str | None = None, engine: str = "fast") -> Report:
     """Every layer on the dataset folder `data` (default: `./data` when it holds a
-    dataset, else the embedded one): the report of what is wrong, if anything."""
-    return check_dataset(_folder(data), engine=engine).report
+    dataset, else the embedded one): the report of what is wrong, if anything. With the
+    build cache, a folder whose every file is as it was at an earlier check gets that
+    check's report."""
+    root = _folder(data)
+    memo = cache.current()
+    if memo is None:
+        return check_dataset(root, engine=engine).report
+    voc = vocabulary(root)
+    key = cache.tree_key(root, b"report", vocabulary_key(voc), engine)
+    done = memo.get_many([key] if key else []).get(key or b"")
+    if isinstance(done, Report):
+        return done
+    report = check_dataset(root, voc, engine=engine).report
+    if key and cache.tree_key(root, b"report", vocabulary_key(voc), engine) == key:
+        memo.put_many({key: report})  # (not when a file was edited meanwhile)
+    return report
 
 
 def _folder(data: Path | str | None) -> Path:

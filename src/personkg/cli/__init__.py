@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import pipeline, scaffold
+from .. import cache, pipeline, scaffold
 from ..checks.report import RENDERERS
 from ..errors import DataError, PersonkgError, RunError
 from ..export import FORMATS
@@ -71,7 +71,7 @@ def validate(data_dir: Path | None, fmt: str, strict: bool, engine: str | None,
     if endpoint is None:
         if graphs or ontology:
             raise RunError("--graph and --ontology need --endpoint")
-        report = pipeline.check_dataset(options.data(data_dir), engine=engine or "fast").report
+        report = pipeline.check(options.data(data_dir), engine=engine or "fast")
     else:
         if data_dir is not None:
             raise RunError("--endpoint checks the graph on the server: give --endpoint or "
@@ -242,7 +242,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
     if graphs and not endpoint:
         raise RunError("--graph needs --endpoint (the embedded dataset has one graph)")
     bound = bindings
-    c = None if endpoint else options.compiled(data_dir, shacl=False)
+    c = None if endpoint else pipeline.queryable(options.data(data_dir))
     if c is not None:
         base, subject = c.dataset.base, c.dataset.subject
     else:
@@ -254,7 +254,7 @@ def query(sparql: str | None, data_dir: Path | None, query_file: Path | None,
         click.echo(f"personkg: warning: {warning}", err=True)
     if c is not None:
         options.warn_unknown_ids(bound, c.dataset)
-        click.echo(run_query(c.graph.store(), text, fmt, origin, base, bound,
+        click.echo(run_query(c.store, text, fmt, origin, base, bound,
                              allow_service=allow_service, timeout=timeout), nl=False)
         return
     text = bind_params(text, bound, base)
@@ -316,8 +316,8 @@ def report(data_dir: Path | None, fmt: str, output: Path | None) -> None:
     deprecated claims, conflicts, weakly sourced facts and the status of every quotation."""
     from ..stats import REPORT_FORMATS, collect
 
-    c = options.compiled(data_dir, shacl=False)
-    text = REPORT_FORMATS[fmt](collect(c.graph.store(), c.voc, c.dataset.base))
+    c = pipeline.queryable(options.data(data_dir))
+    text = REPORT_FORMATS[fmt](collect(c.store, c.voc, c.dataset.base))
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -400,7 +400,10 @@ cli.add_command(diff)
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="personkg", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="personkg", standalone_mode=False)
+        finally:
+            cache.use(None)  # a run's cache is not the next caller's (tests, the API)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

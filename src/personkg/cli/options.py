@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.shell_completion import CompletionItem
 
-from .. import pipeline, scaffold
+from .. import cache, pipeline, scaffold
 from ..errors import PersonkgError, RunError
 from ..model import Dataset
 from ..query import named_queries
@@ -25,12 +25,20 @@ if TYPE_CHECKING:  # the HTTP client is imported by the commands that talk to se
     from ..remote import Endpoint
 
 __all__ = ["data_option", "with_network_options", "data", "compiled", "params", "endpoint",
-           "wikidata_endpoint", "CONTACT_ENV",
+           "wikidata_endpoint", "CONTACT_ENV", "use_cache", "cache_root",
            "warn_unknown_ids", "complete_entities", "complete_query_names", "complete_params",
            "complete_kinds"]
 
 
 def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """`--data`, and the build cache options of every command that reads a dataset."""
+    f = click.option("--no-cache", is_flag=True, expose_value=False, callback=_remember,
+                     help="Neither read nor write the cache.")(f)
+    f = click.option("--cache", "cache_dir", metavar="DIR", envvar="PERSONKG_CACHE",
+                     expose_value=False, callback=_remember,
+                     help="Cache folder: build/ for what was checked and compiled, wikidata/ "
+                          "for reconcile's answers ('off': none) [default: the platform's "
+                          "cache folder, ~/.cache/personkg on Linux; env PERSONKG_CACHE].")(f)
     return click.option(
         "--data", "data_dir", type=click.Path(path_type=Path), default=None,
         help="Dataset folder, or a folder holding it as data/ (default: ./data when there "
@@ -38,10 +46,29 @@ def data_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    ctx.meta[f"personkg.{param.name}"] = value
+
+
+def cache_root() -> Path | None:
+    """The cache folder the command's `--cache` / `--no-cache` (or PERSONKG_CACHE) name;
+    None for no cache."""
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    return None if meta.get("personkg.no_cache") else cache.root_of(meta.get("personkg.cache_dir"))
+
+
+def use_cache() -> None:
+    """The build cache of `cache_root()`, made the one this run uses."""
+    root = cache_root()
+    cache.use(None if root is None else cache.Cache(root / "build"))
+
+
 def data(data_dir: Path | None) -> Path:
     """`--data` (or its `data/`), else `./data`, else the embedded example dataset, which is
     then named on standard error: a run never reads another dataset than the user's without
     saying so."""
+    use_cache()
     found = data_folder(data_dir)
     if data_dir is None and is_embedded(found):
         click.echo("personkg: no ./data here: using the embedded example dataset "

@@ -36,9 +36,6 @@ def creatable(c: pipeline.Compiled, create_missing: bool, window: int | None) ->
 @click.option("--write", is_flag=True,
               help="Store accepted QIDs in the records (only their wikidata: lines change) and "
                    "every verdict in reconciliation.yaml (what --create-missing reads).")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Answer cache [default: $XDG_CACHE_HOME/personkg/wikidata].")
-@click.option("--no-cache", is_flag=True, help="Ask the endpoints again; store nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--max-age", "max_age", metavar="DURATION", default="7d", show_default=True,
@@ -53,22 +50,23 @@ def creatable(c: pipeline.Compiled, create_missing: bool, window: int | None) ->
               help="Who runs this, for the User-Agent (Wikimedia's policy; needed for "
                    "*.wikidata.org and *.wikimedia.org endpoints) [default: $PERSONKG_CONTACT].")
 def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: str | None,
-              write: bool, cache_dir: Path | None, no_cache: bool, fmt: str, max_age: str,
+              write: bool, fmt: str, max_age: str,
               timeout: float, retries: int, contact: str | None) -> None:
     """Find the Wikidata items of entities and sources without a QID: by arXiv id, DOI,
     ORCID, X username and website (sources: DOI, ISSN, URL) first, then entities by name and
     aliases among the labels and aliases of their class and its subclasses (a candidate
     only); report QIDs that are redirects."""
     from ..wikidata.cache import parse_duration
-    from ..wikidata.reconcile import default_cache_dir, write_qids
     from ..wikidata.reconcile import reconcile as run_reconcile
+    from ..wikidata.reconcile import write_qids
 
     age = parse_duration(max_age)
     main_ep = options.wikidata_endpoint(endpoint or WDQS, timeout, retries, contact)
     scholarly_ep = options.wikidata_endpoint(scholarly_endpoint or WDQS_SCHOLARLY, timeout,
                                              retries, contact)
     c = options.compiled(data_dir, shacl=False)
-    cache = None if no_cache else (cache_dir or default_cache_dir())
+    root = options.cache_root()  # answers beside the build cache (--no-cache: ask again)
+    cache = None if root is None else root / "wikidata"
     rec = run_reconcile(c.dataset, c.voc, main_ep, scholarly_ep, cache, max_age=age)
     click.echo(rec.to_text() if fmt == "text" else rec.to_json(), nl=False)
     if write:

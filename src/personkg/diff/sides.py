@@ -5,12 +5,14 @@ between records; SHACL stays `validate`'s job)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import cache
 from ..checks.report import Report, display_path
 from ..errors import RunError
 from ..model import Dataset
@@ -118,7 +120,8 @@ def open_side(spec: str | None, data: Callable[[], Path], into: Path) -> Side:
 def _read(label: str, root: Path, exported_to: Path | None = None, prefix: str = "") -> Side:
     voc = vocabulary(root)
     report = Report()
-    dataset = load_dataset(root, voc, report)
+    with cache.paused() if exported_to is not None else contextlib.nullcontext():
+        dataset = load_dataset(root, voc, report)
     side = Side(label, dataset, voc, exported_to, prefix)
     if not report.conforms():
         first = min(report.errors) if report.errors else None

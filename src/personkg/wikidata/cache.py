@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any, Protocol
 from ..errors import RunError
 from ..output import write_file
 
-__all__ = ["DEFAULT_MAX_AGE", "NOT_FOUND_MAX_AGE", "AnswerCache", "Row", "default_cache_dir",
+__all__ = ["DEFAULT_MAX_AGE", "NOT_FOUND_MAX_AGE", "AnswerCache", "Row",
            "parse_duration", "rows_of"]
 
 DAY = 86400.0
@@ -63,11 +62,6 @@ class _Stats(Protocol):
     cached: int
 
     def fetched(self, when: float) -> None: ...
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "personkg" / "wikidata"
 
 
 def parse_duration(text: str) -> float:

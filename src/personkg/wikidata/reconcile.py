@@ -49,12 +49,11 @@ from .cache import (
     NOT_FOUND_MAX_AGE,
     AnswerCache,
     CachedClient,
-    default_cache_dir,
 )
 from .write import Refused, write_qids
 
 __all__ = ["Match", "Reconciliation", "Refused", "reconcile", "write_qids", "WDQS",
-           "WDQS_SCHOLARLY", "default_cache_dir", "SOURCE_IDENTIFIERS"]
+           "WDQS_SCHOLARLY", "SOURCE_IDENTIFIERS"]
 
 BATCH = 200
 MAX_SUBCLASSES = 500

@@ -23,7 +23,7 @@ None), code, severity, message.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -38,8 +38,8 @@ from .reference import pyshacl_results
 from .result import ShaclResult
 from .shapes import Shape, load_shapes
 
-__all__ = ["Shape", "ShaclResult", "load_shapes", "data_store", "shacl_check",
-           "shacl_results", "ENGINES"]
+__all__ = ["Shape", "ShaclResult", "Found", "load_shapes", "data_store", "shacl_check",
+           "shacl_found", "shacl_results", "found_of", "issues_of", "ENGINES"]
 
 ENGINES = ("fast", "pyshacl")
 
@@ -68,32 +68,58 @@ def shacl_results(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast",
 
 # ------------------------------------------------------------------ to issues
 
-def _locate(graph: CompiledGraph, *nodes: Any) -> Location | None:
-    for node in nodes:
-        if isinstance(node, ox.NamedNode) and node.value in graph.locations:
-            return graph.locations[node.value]
-    return None
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A SHACL result ready to be placed in a record: its focus node, the nodes whose
+    record location it is reported at (the first one the graph knows), and what it says.
+    Kept by the build cache, so it holds text, not terms."""
+
+    focus: str
+    at: tuple[str, ...]
+    code: str
+    severity: str
+    detail: str
 
 
-@paused_gc()
-def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
-    """SHACL results as issues at the record file and line they come from."""
-    run = Run(data_store(graph, voc))
-    release_memory()  # what loading the store freed
-    issues = []
-    for r in shacl_results(graph, voc, engine, store=run.store):
+def found_of(results: list[ShaclResult], run: Run) -> list[Found]:
+    """`results` as Found, judged on the run's store."""
+    out = []
+    for r in results:
         focus, value = r.focus, r.value
         # A value that is an untyped IRI is an unknown id, reported by the reference layer.
         if (r.code == "value-type" and isinstance(value, ox.NamedNode)
                 and not run.has_type(value)):
             continue
-        loc = (_locate(graph, value, focus) if isinstance(value, ox.NamedNode)
-               and run.has_type(value, _STATEMENT) else _locate(graph, focus))
-        if loc is None:
-            continue
+        at = ((value, focus) if isinstance(value, ox.NamedNode)
+              and run.has_type(value, _STATEMENT) else (focus,))
         detail = r.message
         if isinstance(value, ox.Literal):
             detail += f" (got {value.value!r})"
-        issues.append(Issue.at(loc.path, loc.line, r.code, f"{loc.what}: {detail}",
-                               severity=r.severity, layer="shacl"))
+        name = focus.value if isinstance(focus, ox.NamedNode) else str(focus)
+        out.append(Found(name, tuple(n.value for n in at if isinstance(n, ox.NamedNode)),
+                         r.code, r.severity, detail))
+    return out
+
+
+def issues_of(found: list[Found], locations: dict[str, Location]) -> list[Issue]:
+    """Each result at the record file and line of its node (none: not reported)."""
+    issues = []
+    for f in found:
+        loc = next((locations[n] for n in f.at if n in locations), None)
+        if loc is not None:
+            issues.append(Issue.at(loc.path, loc.line, f.code, f"{loc.what}: {f.detail}",
+                                   severity=f.severity, layer="shacl"))
     return issues
+
+
+@paused_gc()
+def shacl_found(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Found]:
+    """The SHACL results of the whole graph, as Found."""
+    run = Run(data_store(graph, voc))
+    release_memory()  # what loading the store freed
+    return found_of(shacl_results(graph, voc, engine, store=run.store), run)
+
+
+def shacl_check(graph: CompiledGraph, voc: Vocabulary, engine: str = "fast") -> list[Issue]:
+    """SHACL results as issues at the record file and line they come from."""
+    return issues_of(shacl_found(graph, voc, engine), graph.locations)

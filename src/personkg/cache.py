@@ -1,0 +1,348 @@
+"""The build cache: what one run learned about a dataset, kept for the next run.
+
+It is content-addressed: an entry's key is a hash of everything its value depends on (the
+package's own code, the ontology and shapes, a record's path and bytes, ...), so any change
+to one of them is a miss, never a stale hit, and there is nothing to invalidate by hand.
+The callers (`pipeline`) decide what to keep:
+
+- per record: the checked model of a record file, and its compiled lines;
+- per dataset: the SHACL issues of a compiled graph, and the graph loaded into a pyoxigraph
+  store on disk (`stores/<key>`), which a query opens read-only instead of loading it again.
+
+Safe against concurrent runs and a crash mid-write: entries live in SQLite (WAL, each
+batch one transaction), and a store is loaded in a temporary folder that is renamed into
+place once complete. An entry whose digest does not match (a damaged file) is a miss.
+Entries are pickles, so, like Python's own `__pycache__`, the folder must be the user's
+own: a cache folder that another user could write to is refused (exit 2).
+
+The folder: `build/` in `--cache DIR`, else in `$PERSONKG_CACHE`, else in the platform's
+cache folder for personkg (platformdirs; `~/.cache/personkg` on Linux); `--no-cache` or
+`PERSONKG_CACHE=off` turns it off. (reconcile keeps its answers beside it, in `wikidata/`.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+import sqlite3
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import RunError
+from .resources import __version__
+
+__all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "current", "use", "paused",
+           "from_setting", "root_of", "OFF"]
+
+#: `PERSONKG_CACHE` / `--cache` value that turns the cache off
+OFF = "off"
+#: stores kept on disk (the most recently used ones)
+KEEP_STORES = 4
+#: entries not written for this long are dropped when the database outgrows MAX_BYTES
+MAX_AGE_S = 7 * 86400
+MAX_BYTES = 2 << 30
+_BATCH = 500  # keys per SQL statement (SQLite's limit on parameters is far above)
+
+_current: Cache | None = None
+
+
+def key_of(*parts: bytes | str) -> bytes:
+    """A 20-byte key for `parts` (each length-prefixed, so no two lists of parts collide)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+_CODE_KEY: bytes | None = None
+
+
+def code_key() -> bytes:
+    """A hash of personkg's version and of its own source files: a new version, or an
+    edited source in a development install, gives new keys."""
+    global _CODE_KEY
+    if _CODE_KEY is None:
+        package = Path(__file__).resolve().parent
+        parts: list[bytes | str] = [__version__]
+        for path in sorted(package.rglob("*.py")):
+            parts += [str(path.relative_to(package)), path.read_bytes()]
+        _CODE_KEY = key_of(*parts)
+    return _CODE_KEY
+
+
+def folder_key(folder: Path) -> bytes:
+    """A hash of the files of `folder` (names and bytes): the shapes, the ontology."""
+    parts: list[bytes | str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts += [str(path.relative_to(folder)), path.read_bytes()]
+    return key_of(*parts)
+
+
+def tree_key(root: Path, *salt: bytes | str) -> bytes | None:
+    """A key for `salt` and everything under `root` (the name and bytes of every file);
+    None when that cannot be known for sure: a file cannot be read, or a link or special
+    file is there (what it points at could change unseen)."""
+    parts: list[bytes | str] = [*salt, str(root)]
+    try:
+        for path in sorted(root.rglob("*")):
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                return None
+            if path.is_file():
+                parts += [str(path.relative_to(root)), path.read_bytes()]
+    except OSError:
+        return None
+    return key_of(*parts)
+
+
+class Cache:
+    """One cache folder: `entries.sqlite` (key -> pickled value) and `stores/`."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._db: sqlite3.Connection | None = None
+        self._checked = False
+
+    def _own(self) -> None:
+        """The folder, and the cache folder it is in, are the user's own (see the module
+        docstring); the folder is made when missing."""
+        if not self._checked:
+            _own_folder(self.folder.parent)
+            _own_folder(self.folder)
+            self._checked = True
+
+    # ------------------------------------------------------------------ entries
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._own()
+            try:
+                try:
+                    self._db = _open(self._path)
+                except sqlite3.DatabaseError as exc:
+                    if not _damaged(exc):
+                        raise
+                    self._db = self._anew()
+            except sqlite3.Error as exc:
+                raise RunError(f"{self._path}: cannot use the build cache: {exc} "
+                               "(--no-cache runs without it)") from None
+            self._trim(self._path)
+        return self._db
+
+    @property
+    def _path(self) -> Path:
+        return self.folder / "entries.sqlite"
+
+    def _anew(self) -> sqlite3.Connection:
+        """A damaged database (not SQLite, a malformed page) is only a cache: it is
+        replaced by an empty one."""
+        if self._db is not None:
+            self._db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+        print(f"personkg: warning: {self._path}: the build cache was damaged; it starts "
+              "anew", file=sys.stderr)
+        self._db = _open(self._path)
+        return self._db
+
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        """The values found for `keys`; a damaged or unreadable entry is left out."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[bytes, Any] = {}
+        if not wanted:
+            return found
+        db = self._conn()
+        bad: list[bytes] = []
+        rows: list[tuple[bytes, bytes, bytes]] = []
+        try:
+            for i in range(0, len(wanted), _BATCH):
+                batch = wanted[i:i + _BATCH]
+                rows += db.execute("SELECT key, digest, value FROM entries WHERE key IN "
+                                   f"({','.join('?' * len(batch))})", batch).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise RunError(f"{self._path}: cannot read the build cache: {exc} "
+                               "(--no-cache runs without it)") from None
+            self._anew()
+            return found
+        for key, digest, value in rows:
+            if hashlib.blake2b(value, digest_size=16).digest() != digest:
+                bad.append(key)
+                continue
+            try:
+                found[key] = pickle.loads(value)
+            except Exception:  # noqa: BLE001 - any damage is a miss, made again
+                bad.append(key)
+        if bad:
+            self._write("DELETE FROM entries WHERE key = ?", [(k,) for k in bad])
+        return found
+
+    def put_many(self, items: dict[bytes, Any]) -> None:
+        """Keep `items` (key -> value), all or none."""
+        if not items:
+            return
+        now = time.time()
+        rows = []
+        for key, value in items.items():
+            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((key, hashlib.blake2b(blob, digest_size=16).digest(), blob, now))
+        self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, sql: str, rows: list[tuple], again: bool = True) -> None:
+        db = self._conn()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(sql, rows)
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            if again and _damaged(exc):
+                self._anew()
+                self._write(sql, rows, again=False)
+                return
+            raise RunError(f"{self._path}: cannot write the build cache: {exc} "
+                           "(--no-cache runs without it)") from None
+
+    def _trim(self, path: Path) -> None:
+        """Bounded size: past MAX_BYTES, entries older than MAX_AGE_S go."""
+        with contextlib.suppress(OSError):
+            if path.stat().st_size > MAX_BYTES:
+                self._write("DELETE FROM entries WHERE made < ?", [(time.time() - MAX_AGE_S,)])
+                assert self._db is not None
+                self._db.execute("VACUUM")
+
+    # ------------------------------------------------------------------ stores
+    def store(self, key: bytes, chunks: Callable[[], Iterable[bytes]]) -> Any:
+        """The pyoxigraph store of the graph `key`, opened read-only; loaded from
+        `chunks()` (N-Triples) into a new folder first when there is none."""
+        import pyoxigraph as ox
+
+        self._own()
+        stores = self.folder / "stores"
+        stores.mkdir(exist_ok=True)
+        final = stores / key.hex()
+        if not (final / "done").is_file():
+            tmp = Path(tempfile.mkdtemp(prefix=".loading-", dir=stores))
+            try:
+                store = ox.Store(str(tmp / "db"))
+                for chunk in chunks():
+                    store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+                store.flush()
+                del store
+                (tmp / "done").write_bytes(b"")
+                try:
+                    os.rename(tmp, final)
+                except OSError:  # another run put it there first: theirs is the same
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            self._evict(stores, keep=final)
+        with contextlib.suppress(OSError):
+            os.utime(final)  # most recently used
+        try:
+            return ox.Store.read_only(str(final / "db"))
+        except OSError as exc:
+            raise RunError(f"{final}: cannot open the cached store: {exc} "
+                           "(--no-cache runs without it)") from None
+
+    @staticmethod
+    def _evict(stores: Path, keep: Path) -> None:
+        """Only the KEEP_STORES most recently used stores stay (and unfinished folders
+        of runs that stopped over an hour ago go)."""
+        done = sorted((p for p in stores.iterdir() if (p / "done").is_file() and p != keep),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in done[KEEP_STORES - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
+        for stale in stores.glob(".loading-*"):
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > 3600:
+                    shutil.rmtree(stale, ignore_errors=True)
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether `exc` says the file is not a sound database (rather than busy or locked)."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, sqlite3.OperationalError | sqlite3.IntegrityError) or "malformed" in str(exc)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    db.text_factory = bytes  # a value that is not a blob is damaged: its digest says so
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
+                   "digest BLOB NOT NULL, value BLOB NOT NULL, made REAL NOT NULL)")
+        db.execute("SELECT count(*) FROM entries WHERE key = x''").fetchone()
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _own_folder(folder: Path) -> None:
+    """Create `folder` (private), or check that it is a folder only its owner can write."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.stat()
+    except OSError as exc:
+        raise RunError(f"{folder}: cannot use as the build cache: {exc.strerror} "
+                       "(--no-cache runs without it)") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise RunError(f"{folder}: the build cache is not a folder")
+    uid = getattr(os, "getuid", lambda: info.st_uid)()
+    if info.st_uid != uid or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise RunError(f"{folder}: refused as the build cache: another user owns it or can "
+                       "write to it, and its entries are run as code (chmod go-w, or "
+                       "--no-cache)")
+
+
+def use(cache: Cache | None) -> None:
+    """Make `cache` the one this process uses (None: no cache)."""
+    global _current
+    _current = cache
+
+
+def current() -> Cache | None:
+    return _current
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No cache inside: for a dataset in a temporary folder, whose entries would be keyed
+    by a path that is never read again."""
+    global _current
+    was, _current = _current, None
+    try:
+        yield
+    finally:
+        _current = was
+
+
+def root_of(value: str | Path | None) -> Path | None:
+    """The cache folder a `--cache` / `PERSONKG_CACHE` value names: None for "off", else
+    the folder, or (None, empty) the platform's cache folder for personkg. The build cache
+    is its `build/`, reconcile's answers its `wikidata/`."""
+    if value is not None and str(value).strip().lower() == OFF:
+        return None
+    if value is None or not str(value).strip():
+        import platformdirs
+
+        value = platformdirs.user_cache_dir("personkg", appauthor=False)
+    return Path(value).expanduser()
+
+
+def from_setting(value: str | Path | None) -> Cache | None:
+    """The build cache of the cache folder `value` names (see `root_of`)."""
+    root = root_of(value)
+    return None if root is None else Cache(root / "build")
