@@ -18,7 +18,8 @@ from personkg.checks.report import Report
 from personkg.checks.shacl import shacl_results
 from personkg.compile import CompiledGraph, compile_dataset
 from personkg.namespaces import PKG, PKGD, PKGP, PKGPQ, PKGPQV, PKGPS, PKGPSV, XSD
-from personkg.pipeline import load_dataset, vocabulary
+from personkg.pipeline import vocabulary
+from personkg.reading import load_dataset
 
 SECOND = "https://example.org/kg/id/"
 

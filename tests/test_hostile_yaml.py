@@ -124,7 +124,7 @@ records = st.fixed_dictionaries(
 def test_fuzz_generated_records_never_crash_the_loader_or_the_schema_layer(
         tmp_path, record, mutate, junk):
     from personkg.checks.records import Wording, prepare
-    from personkg.pipeline import author_list
+    from personkg.reading import author_list
     from personkg.resources import resource_dir
     from personkg.vocab import Vocabulary
 

@@ -74,7 +74,7 @@ def test_two_processes_build_the_dataset_and_report_of_one(voc, tmp_path, monkey
     from test_scale import generate
 
     from personkg.checks.report import Report
-    from personkg.pipeline import load_dataset
+    from personkg.reading import load_dataset
 
     root = generate(tmp_path / "data", 60, 0.5, seed=3)
     (root / "people" / "zzz-bad.yaml").write_text("id: zzz-bad\ntype: Person\nname: 1\n")
@@ -99,7 +99,7 @@ def test_two_processes_find_the_shacl_results_of_one(voc, tmp_path, monkeypatch)
     from personkg.checks import shacl
     from personkg.checks.report import Report
     from personkg.compile import compile_dataset
-    from personkg.pipeline import load_dataset
+    from personkg.reading import load_dataset
 
     root = generate(tmp_path / "data", 40, 0.5, seed=5)
     graph = compile_dataset(load_dataset(root, voc, Report()), voc)

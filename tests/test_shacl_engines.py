@@ -10,7 +10,7 @@ from personkg.checks.report import Report
 from personkg.checks.shacl import shacl_check, shacl_results
 from personkg.checks.shacl.fast import _minus_for_not_exists
 from personkg.compile import compile_dataset
-from personkg.pipeline import load_dataset
+from personkg.reading import load_dataset
 
 SHACL_CASES = [c for c in CASES if c[0] in {
     "end-before-start", "duplicate-series-ordinal", "single-valued-conflict",

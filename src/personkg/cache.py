@@ -22,6 +22,7 @@ cache folder for personkg (platformdirs; `~/.cache/personkg` on Linux); `--no-ca
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
@@ -31,7 +32,9 @@ import sqlite3
 import stat
 import sys
 import tempfile
+import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -39,8 +42,8 @@ from typing import Any
 from .errors import RunError
 from .resources import __version__
 
-__all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "current", "use", "paused",
-           "from_setting", "root_of", "OFF"]
+__all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "vocabulary_key", "current",
+           "use", "paused", "from_setting", "root_of", "OFF"]
 
 #: `PERSONKG_CACHE` / `--cache` value that turns the cache off
 OFF = "off"
@@ -88,20 +91,43 @@ def folder_key(folder: Path) -> bytes:
     return key_of(*parts)
 
 
+def vocabulary_key(shapes_dir: Path, extension: Path | None) -> bytes:
+    """What every cached record depends on besides its own bytes: personkg's code, the
+    ontology (and a dataset's extension of it) and the shapes and record schemas."""
+    from .resources import resource_dir
+
+    return key_of(code_key(), folder_key(resource_dir("ontology")),
+                  extension.read_bytes() if extension else b"", folder_key(shapes_dir))
+
+
 def tree_key(root: Path, *salt: bytes | str) -> bytes | None:
     """A key for `salt` and everything under `root` (the name and bytes of every file);
     None when that cannot be known for sure: a file cannot be read, or a link or special
-    file is there (what it points at could change unseen)."""
-    parts: list[bytes | str] = [*salt, str(root)]
+    file is there (what it points at could change unseen). (os.scandir, not pathlib: this
+    runs on every `validate`, and Path objects made it take twice as long.)"""
+    h = hashlib.blake2b(key_of(*salt, str(root)), digest_size=20)
+
+    def walk(folder: str, prefix: str) -> bool:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            if entry.is_symlink():
+                return False
+            if entry.is_dir(follow_symlinks=False):
+                if not walk(entry.path, prefix + entry.name + "/"):
+                    return False
+            elif entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as f:
+                    data = f.read()
+                h.update(key_of(prefix + entry.name, data))
+            else:
+                return False
+        return True
+
     try:
-        for path in sorted(root.rglob("*")):
-            if path.is_symlink() or not (path.is_file() or path.is_dir()):
-                return None
-            if path.is_file():
-                parts += [str(path.relative_to(root)), path.read_bytes()]
+        return h.digest() if walk(str(root), "") else None
     except OSError:
         return None
-    return key_of(*parts)
 
 
 class Cache:
@@ -111,6 +137,8 @@ class Cache:
         self.folder = Path(folder)
         self._db: sqlite3.Connection | None = None
         self._checked = False
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def _own(self) -> None:
         """The folder, and the cache folder it is in, are the user's own (see the module
@@ -159,6 +187,7 @@ class Cache:
         found: dict[bytes, Any] = {}
         if not wanted:
             return found
+        self.flush()
         db = self._conn()
         bad: list[bytes] = []
         rows: list[tuple[bytes, bytes, bytes]] = []
@@ -174,7 +203,7 @@ class Cache:
             self._anew()
             return found
         for key, digest, value in rows:
-            if hashlib.blake2b(value, digest_size=16).digest() != digest:
+            if _check(value) != digest:
                 bad.append(key)
                 continue
             try:
@@ -186,15 +215,37 @@ class Cache:
         return found
 
     def put_many(self, items: dict[bytes, Any]) -> None:
-        """Keep `items` (key -> value), all or none."""
+        """Keep `items` (key -> value), all or none. They are written to the database in a
+        thread while the caller goes on (SQLite does not hold the GIL while it writes; at
+        10,000 people this takes seconds off the run that fills the cache); the next read,
+        and `flush`, wait for it."""
         if not items:
             return
         now = time.time()
         rows = []
         for key, value in items.items():
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append((key, hashlib.blake2b(blob, digest_size=16).digest(), blob, now))
-        self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+            rows.append((key, _check(blob), blob, now))
+        self.flush()
+        self._conn()
+
+        def write() -> None:
+            try:
+                self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+            except BaseException as exc:  # noqa: BLE001 - raised again by flush()
+                self._error = exc
+
+        self._writer = threading.Thread(target=write, daemon=True)
+        self._writer.start()
+
+    def flush(self) -> None:
+        """Wait until what was put is written; raise what stopped it."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def _write(self, sql: str, rows: list[tuple], again: bool = True) -> None:
         db = self._conn()
@@ -269,6 +320,13 @@ class Cache:
                     shutil.rmtree(stale, ignore_errors=True)
 
 
+def _check(blob: bytes) -> bytes:
+    """A check of an entry's bytes against damage (CRC-32: a third of the time of a
+    cryptographic hash over hundreds of MB; tampering is kept out by the folder's owner
+    check, not by this)."""
+    return zlib.crc32(blob).to_bytes(4, "little")
+
+
 def _damaged(exc: sqlite3.Error) -> bool:
     """Whether `exc` says the file is not a sound database (rather than busy or locked)."""
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
@@ -308,13 +366,23 @@ def _own_folder(folder: Path) -> None:
 
 
 def use(cache: Cache | None) -> None:
-    """Make `cache` the one this process uses (None: no cache)."""
+    """Make `cache` the one this process uses (None: no cache), once what was put in the
+    one it used before is written."""
     global _current
-    _current = cache
+    was, _current = _current, cache
+    if was is not None and was is not cache:
+        was.flush()
 
 
 def current() -> Cache | None:
     return _current
+
+
+@atexit.register
+def _at_exit() -> None:  # what was put is written before the process ends (no error then)
+    if _current is not None:
+        with contextlib.suppress(Exception):
+            _current.flush()
 
 
 @contextlib.contextmanager

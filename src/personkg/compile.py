@@ -272,6 +272,10 @@ class _Context:
     rank_iri: dict[str, str]
     ref_iris: dict[tuple, str] = field(default_factory=dict)  # content -> IRI, once each
     value_nodes: dict[str, str] = field(default_factory=dict)  # date text -> node, once each
+    # the IRIs of the two above, worked out once for the whole dataset (per record, the two
+    # above start empty, so that each record writes the nodes it uses)
+    ref_memo: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # -> IRI, term
+    value_memo: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> IRI, term
 
 
 @paused_gc()
@@ -424,8 +428,12 @@ def _value_node(c: _Context, date: Date, st_iri: str) -> str:
     """A date's full value node (time and precision), written the first time it is seen."""
     node = c.value_nodes.get(date.text)
     if node is None:
-        iri = value_iri(c.base, date)
-        node = c.value_nodes[date.text] = str(ox.NamedNode(iri))
+        made = c.value_memo.get(date.text)
+        if made is None:
+            iri = value_iri(c.base, date)
+            made = c.value_memo[date.text] = (iri, str(ox.NamedNode(iri)))
+        iri, node = made
+        c.value_nodes[date.text] = node
         c.locations.setdefault(iri, c.locations[st_iri])
         c.put(f"{node} {_TIME_VALUE} {c.terms.literal(date.date_time, XSD.dateTime)}")
         c.put(f"{node} {_TIME_PRECISION} {c.terms.literal(str(date.time_precision), XSD.integer)}")
@@ -435,8 +443,14 @@ def _value_node(c: _Context, date: Date, st_iri: str) -> str:
 def _reference(c: _Context, st: str, ent: Entity, claim: Claim, ref: Reference) -> None:
     """A reference node, the first time its citation is seen."""
     put, terms = c.put, c.terms
-    r_iri = c.ref_iris[ref.key()] = reference_iri(c.base, ref)
-    r = str(ox.NamedNode(r_iri))  # a valid IRI (the base is checked once here)
+    key = ref.key()
+    made = c.ref_memo.get(key)
+    if made is None:
+        r_iri = reference_iri(c.base, ref)
+        made = c.ref_memo[key] = (r_iri, str(ox.NamedNode(r_iri)))  # a valid IRI (the base
+        # is checked once here)
+    r_iri, r = made
+    c.ref_iris[key] = r_iri
     put(f"{st} {_DERIVED} {r}")
     c.locations[r_iri] = Location(ent.path, ref.line,
                                   f"reference of {claim.property} of {ent.id}")

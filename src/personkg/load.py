@@ -323,7 +323,8 @@ def load_dir(root: Path, kinds: list[str], prepare: Prepare | None = None,
     """Every `<root>/<kind>/*.yaml` file, sorted by path for stable output. `prepare` is
     called on each record in the process that read it (it may set `record.prepared`).
     With a `memo`, a file whose key (`salt`, kind, path and bytes) is in it is not read
-    again, and what was read is put in it."""
+    again, and what was read is put in it; a record from the memo has only its `id` in
+    `data` (what prepare made of it is in `prepared`)."""
     if not root.exists():
         raise RunError(f"{root}: data directory does not exist")
     if not root.is_dir():
@@ -362,7 +363,7 @@ def _load_memo(found: list[Entry], prepare: Prepare | None, memo: Memo,
         out[i] = item
         k = keys[i]
         if k is not None and item is not None:
-            new[k] = item
+            new[k] = _kept(item)
     for item, k in zip(out, keys, strict=True):
         if isinstance(item, RawRecord) and k is not None:
             item.key = k
@@ -389,6 +390,17 @@ def unknown_folders(root: Path, kinds: Mapping[str, str]) -> list[LoadProblem]:
                 f"{', '.join(f + '/' for f in folders)})"
                 f"{did_you_mean(folder.name, kinds, quote='{}/')}"))
     return out
+
+
+def _kept(item: RawRecord | LoadProblem) -> RawRecord | LoadProblem:
+    """What the memo keeps of a record: what `prepare` made of it, and of its mapping only
+    the id and its line (all that is read of it afterwards; the rest is in `prepared`, and
+    unpickling it again took a third of a cached run)."""
+    if not isinstance(item, RawRecord) or "id" not in item.data:
+        return item
+    data = _line_dict({"id": item.data["id"]}, item.data.line,
+                      {"id": item.data.key_lines.get("id", 1)})
+    return RawRecord(item.path, item.kind, data, item.prepared, item.key)
 
 
 def _load_all(found: list[Entry],

@@ -7,16 +7,12 @@ top-level folders of the repository.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from ._version import __version__
 
 __all__ = ["resource_dir", "default_data_dir", "data_folder", "is_embedded", "KINDS_HINT",
            "__version__"]
-
-try:
-    __version__ = version("personkg")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
 
 _PACKAGE = Path(__file__).resolve().parent
 KINDS_HINT = "people, organizations, works, quotations, events, awards, topics, places, sources"

@@ -10,6 +10,7 @@ import click
 
 from .. import pipeline
 from ..namespaces import WDQS, WDQS_SCHOLARLY
+from ..reading import RECONCILIATION
 from . import options
 
 __all__ = ["reconcile", "creatable"]
@@ -80,6 +81,6 @@ def reconcile(data_dir: Path | None, endpoint: str | None, scholarly_endpoint: s
             click.echo(str(r), err=True)
         click.echo(f"wrote the QIDs into {len(written)} record(s)", err=True)
         click.echo(f"recorded the verdicts of {len(table)} entities in "
-                   f"{c.dataset.root / pipeline.RECONCILIATION}", err=True)
+                   f"{c.dataset.root / RECONCILIATION}", err=True)
         if refused:
             sys.exit(1)

@@ -16,7 +16,8 @@ from .. import cache
 from ..checks.report import Report, display_path
 from ..errors import RunError
 from ..model import Dataset
-from ..pipeline import load_dataset, vocabulary
+from ..pipeline import vocabulary
+from ..reading import load_dataset
 from ..resources import data_folder
 from ..vocab import Vocabulary
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..compile import best_of
 from ..model import Dataset, Entity, Verdict
 from ..output import write_bytes
-from ..pipeline import RECONCILIATION
+from ..reading import RECONCILIATION
 from ..vocab import Vocabulary
 from .reconcile import Reconciliation
 
