@@ -63,11 +63,14 @@ lint: $(VENV)/.deps
 	$(BIN)/mypy
 	cd src && ../$(BIN)/lint-imports ../pyproject.toml
 
-# The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md.
-bench: install
+# The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md; the named
+# queries on three stores (a few minutes more, Virtuoso installed when missing) to
+# docs/benchmarks-stores.md.
+bench: install virtuoso
 	$(BIN)/python benchmarks/bench.py --runs 3 --naive-shacl-timeout 300 --out docs/benchmarks.md
 	$(BIN)/python benchmarks/site.py --sizes 1000,10000 --runs 3 --out docs/benchmarks-site.md
 	$(BIN)/python benchmarks/startup.py --runs 10 --out docs/benchmarks.md
+	$(BIN)/python benchmarks/stores.py --people 1000 --runs 3 --out docs/benchmarks-stores.md
 
 generate: install
 	$(BIN)/personkg generate --root $(CURDIR)

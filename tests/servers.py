@@ -250,15 +250,20 @@ class Virtuoso:
         under test; the file is read from the database folder, which DirsAllowed names)."""
         path = self.folder / "load.nt"
         path.write_bytes(ntriples)
-        script = (f"SPARQL CLEAR GRAPH <{graph}>;\n"
+        self.isql(f"SPARQL CLEAR GRAPH <{graph}>;\n"
                   f"DB.DBA.TTLP(file_to_string_output('{path}'), '', '{graph}', 0);\n"
                   "checkpoint;\n")
+        path.unlink()
+
+    def isql(self, script: str, timeout: float = 600) -> str:
+        """Run SQL statements with isql-vt as dba; returns what it printed. isql-vt exits 0
+        after a failed statement too, so its output is searched for an error."""
         proc = subprocess.run([isql_binary(), f"127.0.0.1:{self.sql_port}", *VIRTUOSO_USER,
                                "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF", "ERRORS=STDOUT"],
-                              input=script, capture_output=True, text=True, timeout=120)
+                              input=script, capture_output=True, text=True, timeout=timeout)
         if proc.returncode != 0 or "Error" in proc.stdout:
-            raise RuntimeError(f"isql could not load {graph}: {proc.stdout} {proc.stderr}")
-        path.unlink()
+            raise RuntimeError(f"isql failed: {proc.stdout} {proc.stderr}")
+        return proc.stdout
 
 
 def isql_binary() -> str:

@@ -321,3 +321,21 @@ def test_retry_after_is_bounded_and_an_unreadable_one_falls_back_to_backoff():
         rows = [sol["x"].value for sol in ep.query(Q)]
     assert rows == ["a", "b"] and len(seen) == 3
     assert waits == [httpclient.MAX_WAIT, 2.0]
+
+
+def test_what_a_server_says_about_a_cut_answer_is_one_safe_line_each(run):
+    # the headers Virtuoso sends for an answer cut at its row cap and for an anytime answer,
+    # from a server that also puts a terminal escape in its message
+    headers = {**JSON_CT, "X-SPARQL-MaxRows": "2", "X-SQL-State": "S1TAT",
+               "X-SQL-Message": "RC...: Returning incomplete results\x1b[2J.  Activity: 1 rnd"}
+    with misbehaving_server(lambda _r, _n: Reply(200, select_json("x", ["a", "b"]),
+                                                 headers)) as (url, _):
+        result = run("query", Q, "--endpoint", f"{url}/sparql", "--format", "csv")
+    assert result.code == 0 and result.out.splitlines() == ["x", "a", "b"]
+    lines = result.err.splitlines()
+    assert len(lines) == 2 and all(ln.startswith(f"personkg: warning: {url}/sparql: ")
+                                   for ln in lines)
+    assert "it has 2 rows and the server sends at most 2" in lines[0]
+    assert "incomplete" in lines[1] and "\x1b" not in result.err and "Activity" not in lines[1]
+    with misbehaving_server(_ok) as (url, _):  # no such header: no warning
+        assert run("query", Q, "--endpoint", f"{url}/sparql").err == ""

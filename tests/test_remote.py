@@ -1,5 +1,5 @@
-"""A real Oxigraph server on 127.0.0.1: publish the embedded dataset, then every named query
-gives the same rows remotely as embedded."""
+"""A real Oxigraph server on 127.0.0.1: publish the embedded dataset, then query it remotely
+as embedded (every named query on Oxigraph and Virtuoso: tests/test_virtuoso.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from servers import oxigraph_server
 
 from conftest import REPO
-from personkg.query import named_queries
 from personkg.remote import DEFAULT_GRAPH
 
 
@@ -28,28 +27,6 @@ def published(server):
     except SystemExit as exc:
         assert exc.code in (0, None)
     return server
-
-
-def _lines(text: str) -> list[tuple[str, ...]]:
-    """Rows as a sorted list; within a cell, GROUP_CONCAT parts are sorted too (SPARQL leaves
-    the order of an aggregate's inputs, like the order of unordered rows, to the engine)."""
-    import csv
-    import io
-
-    head, *rows = list(csv.reader(io.StringIO(text)))
-    norm = [tuple(" | ".join(sorted(", ".join(sorted(p.split(", "))) for p in cell.split(" | ")))
-                  for cell in row) for row in rows]
-    return [tuple(head), *sorted(norm)]
-
-
-@pytest.mark.parametrize("name", sorted(named_queries()))
-def test_named_query_gives_the_same_rows_remotely(run, published, name):
-    embedded = run("query", "--data", str(REPO / "data"), "--name", name, "--format", "csv")
-    remote = run("query", "--name", name, "--format", "csv",
-                 "--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH)
-    assert embedded.code == 0 and remote.code == 0, remote.err
-    assert len(embedded.out.splitlines()) > 1, f"{name} returns no rows on the embedded data"
-    assert _lines(remote.out) == _lines(embedded.out)
 
 
 def test_parameters_are_bound_the_same_way_remotely(run, published):

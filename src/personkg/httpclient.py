@@ -29,7 +29,7 @@ import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Any
 
@@ -96,6 +96,7 @@ class Response:
     body: bytes
     attempts: int
     www_authenticate: str = ""  # the challenge(s) of a 401 answer, as sent
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in lower case
 
 
 # ------------------------------------------------------------ the deadline watchdog
@@ -321,7 +322,7 @@ class Client:
 def _response(raw: urllib3.BaseHTTPResponse, data: bytes, attempts: int) -> Response:
     challenge = ", ".join(raw.headers.getlist("WWW-Authenticate")) if raw.status == 401 else ""
     return Response(raw.status, raw.reason or "", raw.headers.get("Content-Type", ""), data,
-                    attempts, challenge)
+                    attempts, challenge, {k.lower(): v for k, v in raw.headers.items()})
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

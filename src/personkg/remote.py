@@ -13,9 +13,10 @@ from __future__ import annotations
 import base64
 import os
 import re
+import sys
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,8 @@ from .namespaces import DEFAULT_GRAPH
 from .resources import __version__
 
 __all__ = ["Endpoint", "USER_AGENT", "user_agent", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES",
-           "DEFAULT_GRAPH", "MAX_WAIT", "RETRY_STATUS", "query_form", "AUTH_METHODS"]
+           "DEFAULT_GRAPH", "MAX_WAIT", "RETRY_STATUS", "query_form", "AUTH_METHODS",
+           "incomplete"]
 
 USER_AGENT = (f"personkg/{__version__} (sourced knowledge graphs; "
               "https://pypi.org/project/personkg/) urllib3")
@@ -83,6 +85,9 @@ class Endpoint:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     contact: str | None = None  # e-mail address or URL for the User-Agent
     auth_method: str = "basic"  # one of AUTH_METHODS
+    # where a warning about an answer goes (one line, without "personkg: warning: ")
+    warn: Callable[[str], None] = field(default=lambda line: _warn_stderr(line), repr=False,
+                                        compare=False)
     client: Client = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -170,22 +175,10 @@ class Endpoint:
                             f"{_server_message(resp.body, prefix_lines)}")
         if not 200 <= resp.status < 300:
             raise self._refused("the query", resp)
-        body, ctype = resp.body, resp.content_type
-        try:
-            if graph_result:
-                fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE
-                return [ox.Triple(q.subject, q.predicate, q.object)
-                        for q in ox.parse(body, format=fmt)]
-            fmt_r = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
-            checked = ox.parse_query_results(body, format=fmt_r)
-            if isinstance(checked, ox.QuerySolutions):
-                for _ in checked:  # read it all once, so a malformed body fails here
-                    pass
-            return ox.parse_query_results(body, format=fmt_r)
-        except (SyntaxError, ValueError, OSError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise RunError(f"{self.url}: malformed response ({ctype or 'no content type'}): "
-                           f"{first}") from None
+        result, rows = _parse_answer(resp, graph_result, self.url)
+        for line in incomplete(resp.headers, rows):
+            self.warn(f"{self.url}: {line}")
+        return result
 
     # ------------------------------------------------------------ graph store
     def put_graph(self, ntriples: str, graph: str | None) -> int:
@@ -198,6 +191,59 @@ class Endpoint:
         if not 200 <= resp.status < 300:
             raise self._refused("publishing", resp)
         return resp.status
+
+
+def _parse_answer(resp: Response, graph_result: bool, url: str) -> tuple[Any, int]:
+    """The answer as pyoxigraph objects, and how many rows or triples it has."""
+    body, ctype = resp.body, resp.content_type
+    try:
+        if graph_result:
+            fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE
+            triples = [ox.Triple(q.subject, q.predicate, q.object)
+                       for q in ox.parse(body, format=fmt)]
+            return triples, len(triples)
+        fmt_r = ox.QueryResultsFormat.XML if "xml" in ctype else ox.QueryResultsFormat.JSON
+        checked = ox.parse_query_results(body, format=fmt_r)
+        rows = 0
+        if isinstance(checked, ox.QuerySolutions):
+            for _ in checked:  # read it all once, so a malformed body fails here
+                rows += 1
+        return ox.parse_query_results(body, format=fmt_r), rows
+    except (SyntaxError, ValueError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RunError(f"{url}: malformed response ({ctype or 'no content type'}): "
+                       f"{first}") from None
+
+
+def incomplete(headers: Mapping[str, str], rows: int) -> list[str]:
+    """What the server's headers say about an answer it did not give in full, one line
+    each. Virtuoso (7.2, seen with its stock settings) sends `X-SPARQL-MaxRows: N` when a
+    SELECT answer holds N rows, its `ResultSetMaxRows`: the answer may have been cut there
+    (it sends the header also when the answer has exactly N rows of its own); and
+    `X-SQL-State: S1TAT` with `X-SQL-Message` when it returns what it found before an
+    anytime time limit (a `timeout` request parameter). At its `MaxQueryExecutionTime` it
+    answers HTTP 500 instead, and a CONSTRUCT cut at the row cap comes without any sign."""
+    out = []
+    cap = headers.get("x-sparql-maxrows", "").strip()
+    if cap:
+        shown = cap if cap.isdigit() else _printable(cap)
+        out.append(f"the answer may be cut: it has {rows} rows and the server sends at most "
+                   f"{shown} (X-SPARQL-MaxRows; raise the server's limit, e.g. Virtuoso's "
+                   "ResultSetMaxRows, or narrow the query)")
+    if headers.get("x-sql-state", "").strip().upper() == "S1TAT":
+        why = _printable(headers.get("x-sql-message", "")).split("Activity:")[0].strip()
+        out.append("the answer is incomplete: the server stopped the query at its time limit "
+                   f"and returned what it had found (X-SQL-State S1TAT{': ' * bool(why)}{why})")
+    return out
+
+
+def _printable(text: str) -> str:
+    """A header value from the server, safe on one line of a terminal, at most 200 characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:200]
+
+
+def _warn_stderr(line: str) -> None:
+    sys.stderr.write(f"personkg: warning: {line}\n")
 
 
 def _digest_challenge(resp: Response) -> Challenge | None:

@@ -114,6 +114,8 @@ def fetch_existing(endpoint: Endpoint, qids: list[str]) -> Existing:
     """The non-deprecated statements of `qids` (Wikibase RDF shape), in batches: values and
     time precisions, then qualifiers, then references (three queries, no cross products)."""
     out = Existing()
+    # Each query starts from a batch of items named in VALUES, so the predicates whose text
+    # is tested are those items' and their statements' own, never a scan of the store.
     for start in range(0, len(qids), BATCH):
         chunk = " ".join(f"<{WD}{q}>" for q in qids[start:start + BATCH])
         head = ("VALUES ?item { " + chunk + " } ?item ?p ?st . "
