@@ -63,14 +63,16 @@ lint: $(VENV)/.deps
 	$(BIN)/mypy
 	cd src && ../$(BIN)/lint-imports ../pyproject.toml
 
-# The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md; the named
-# queries on three stores (a few minutes more, Virtuoso installed when missing) to
-# docs/benchmarks-stores.md.
+# The scale benchmark (about 30 minutes on 2 cores): tables to docs/benchmarks.md; the site,
+# the named queries on three stores (Virtuoso installed when missing), the build cache and
+# the Turtle writers (about 30 minutes more) to docs/benchmarks-{site,stores,cache,writers}.md.
 bench: install virtuoso
 	$(BIN)/python benchmarks/bench.py --runs 3 --naive-shacl-timeout 300 --out docs/benchmarks.md
 	$(BIN)/python benchmarks/site.py --sizes 1000,10000 --runs 3 --out docs/benchmarks-site.md
 	$(BIN)/python benchmarks/startup.py --runs 10 --out docs/benchmarks.md
 	$(BIN)/python benchmarks/stores.py --people 1000 --runs 3 --out docs/benchmarks-stores.md
+	$(BIN)/python benchmarks/cache.py --sizes 1000,10000 --runs 3 --out docs/benchmarks-cache.md
+	$(BIN)/python benchmarks/writers.py --sizes 1000,10000 --runs 3 --out docs/benchmarks-writers.md
 
 generate: install
 	$(BIN)/personkg generate --root $(CURDIR)

@@ -10,8 +10,8 @@ For each size N, on a copy of the generated dataset (benchmarks/generate.py, no 
   answers the named query (the least any query of the graph can cost);
 - `validate` cold (`--no-cache`), with the cache unchanged since the last run, and after
   one record was edited (each run edits it again);
-- the named query without the cache, and with it (the graph's store kept on disk; the
-  first query after a change loads it there, shown apart);
+- the named query without the cache, and with it (the graph's store kept on disk: `build`
+  loads it there; the first query after an edit loads a new one, shown apart);
 - `export --format turtle` without and with the cache.
 
 Targets (issue 20): a query after a build within 1.5x of the floor; validate after one
@@ -83,10 +83,10 @@ def measure(n: int, runs: int, query: str, work: Path = WORK) -> dict[str, list[
             _edit(record, i)
             timed("validate after one record edited (cache)", "validate", *cache, "--data",
                   str(data))
-            _edit(record, runs + i)  # undone for the next runs' query and export
+            _edit(record, runs + i)
             timed("validate after one record edited (cache)", "validate", *cache, "--data",
                   str(data))
-            timed("query, first after a build (loads the store on disk)", "query", *cache,
+            timed("query, first after an edit (loads a new store on disk)", "query", *cache,
                   "--data", str(data), "--name", query)
     return times
 
@@ -94,6 +94,8 @@ def measure(n: int, runs: int, query: str, work: Path = WORK) -> dict[str, list[
 REFERENCE = {"query (cache)": "floor: pyoxigraph loads dataset.nt and answers",
              "query (no cache)": "floor: pyoxigraph loads dataset.nt and answers",
              "query, first after a build (loads the store on disk)":
+                 "floor: pyoxigraph loads dataset.nt and answers",
+             "query, first after an edit (loads a new store on disk)":
                  "floor: pyoxigraph loads dataset.nt and answers",
              "export turtle (cache)": "export turtle (no cache)",
              "validate, unchanged (cache)": "validate cold (no cache)",

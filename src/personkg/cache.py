@@ -42,8 +42,8 @@ from typing import Any
 from .errors import RunError
 from .resources import __version__
 
-__all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "vocabulary_key", "current",
-           "use", "paused", "from_setting", "root_of", "OFF"]
+__all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "tree_stamp",
+           "vocabulary_key", "current", "use", "paused", "from_setting", "root_of", "OFF"]
 
 #: `PERSONKG_CACHE` / `--cache` value that turns the cache off
 OFF = "off"
@@ -128,6 +128,21 @@ def tree_key(root: Path, *salt: bytes | str) -> bytes | None:
         return h.digest() if walk(str(root), "") else None
     except OSError:
         return None
+
+
+def tree_stamp(root: Path) -> list[tuple[str, int, int]] | None:
+    """The path, size and modification time of every file under `root` (None when it
+    cannot be read): equal stamps before and after a run mean no file was written meanwhile,
+    without reading them all again."""
+    out: list[tuple[str, int, int]] = []
+    try:
+        for folder, _, files in os.walk(root):
+            for name in files:
+                info = os.stat(os.path.join(folder, name), follow_symlinks=False)
+                out.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+    except OSError:
+        return None
+    return sorted(out)
 
 
 class Cache:

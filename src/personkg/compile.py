@@ -337,6 +337,7 @@ def _from_parts(c: _Context, lines: list[str], records: list[Entity | Source],
             c.put, c.locations, c.ref_iris, c.value_nodes = mine.append, where, {}, {}
             one(rec)
             typed = f"{c.terms.iri(c.base + rec.id)} {RDF_TYPE} "
+            mine.sort()  # sorted runs: the sort of the whole graph merges them
             part = new[key] = (mine, [(n, loc.line, loc.what) for n, loc in where.items()],
                                [line for line in mine if line.startswith(typed)])
         lines.extend(part[0])

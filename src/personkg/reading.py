@@ -16,14 +16,12 @@ from .errors import RunError
 from .load import LineDict, LoadProblem, RawRecord, load_dir, load_file, unknown_folders
 from .model import AuthorList, Dataset, Entity, Source, Verdict
 from .progress import progress
-from .resources import KINDS_HINT
+from .resources import KINDS_HINT, RECONCILIATION
 from .runtime import paused_gc
 from .vocab import Vocabulary
 
 __all__ = ["RECONCILIATION", "load_dataset", "load_metadata", "author_list"]
 
-#: reconcile's verdicts, beside dataset.yaml (written by `personkg reconcile --write`)
-RECONCILIATION = "reconciliation.yaml"
 
 
 @paused_gc()

@@ -12,10 +12,12 @@ from pathlib import Path
 from ._version import __version__
 
 __all__ = ["resource_dir", "default_data_dir", "data_folder", "is_embedded", "KINDS_HINT",
-           "__version__"]
+           "RECONCILIATION", "__version__"]
 
 _PACKAGE = Path(__file__).resolve().parent
 KINDS_HINT = "people, organizations, works, quotations, events, awards, topics, places, sources"
+#: reconcile's verdicts, beside dataset.yaml (written by `personkg reconcile --write`)
+RECONCILIATION = "reconciliation.yaml"
 
 
 def resource_dir(name: str) -> Path:

@@ -10,7 +10,7 @@ import click
 
 from .. import pipeline
 from ..namespaces import WDQS, WDQS_SCHOLARLY
-from ..reading import RECONCILIATION
+from ..resources import RECONCILIATION
 from . import options
 
 __all__ = ["reconcile", "creatable"]

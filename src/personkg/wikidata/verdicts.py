@@ -23,7 +23,7 @@ from pathlib import Path
 from ..compile import best_of
 from ..model import Dataset, Entity, Verdict
 from ..output import write_bytes
-from ..reading import RECONCILIATION
+from ..resources import RECONCILIATION
 from ..vocab import Vocabulary
 from .reconcile import Reconciliation
 
