@@ -101,8 +101,8 @@ def worker_fast(data: Path) -> dict:
     from personkg.export import FORMATS, GRAPH_FORMATS, Compiled
     from personkg.export.quickstatements import quickstatements, to_csv, to_v1
     from personkg.export.schemaorg import default_entity, profile_page
-    from personkg.pipeline import load_dataset
     from personkg.query import run_query
+    from personkg.reading import load_dataset
     from personkg.vocab import Vocabulary
 
     out: dict = {}
@@ -132,7 +132,7 @@ def worker_naive(data: Path, timeout: float, shacl_timeout: float) -> dict:
 
     from personkg.checks.report import Report
     from personkg.compile import compile_dataset
-    from personkg.pipeline import load_dataset
+    from personkg.reading import load_dataset
     from personkg.resources import resource_dir
     from personkg.vocab import Vocabulary
 
@@ -356,6 +356,8 @@ def targets(results: dict, cold: float, timeout: float) -> str:
 
 
 def main() -> None:
+    # every step does its whole work: the build cache (benchmarks/cache.py) is off here
+    os.environ["PERSONKG_CACHE"] = "off"
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         worker_main(sys.argv[2:])
         return

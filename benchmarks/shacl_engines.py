@@ -15,7 +15,7 @@ from pathlib import Path
 from personkg.checks.report import Report
 from personkg.checks.shacl import shacl_check
 from personkg.compile import compile_dataset
-from personkg.pipeline import load_dataset
+from personkg.reading import load_dataset
 from personkg.resources import default_data_dir
 from personkg.vocab import Vocabulary
 

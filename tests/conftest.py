@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -17,7 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Every command of the suite (in this process and in the ones it starts) uses the build
 # cache, as users do, in a folder of this run rather than the user's own.
-os.environ.setdefault("PERSONKG_CACHE", tempfile.mkdtemp(prefix="personkg-test-cache-"))
+if "PERSONKG_CACHE" not in os.environ:
+    os.environ["PERSONKG_CACHE"] = tempfile.mkdtemp(prefix="personkg-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PERSONKG_CACHE"], True)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = Path(__file__).resolve().parent / "cases"
 

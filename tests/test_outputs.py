@@ -113,3 +113,33 @@ def test_second_fixture_is_not_touched_by_a_build_next_to_it(tmp_path):
     before = _tree(data)
     assert run_process("build", "--data", str(data), "--out", str(tmp_path / "build")).code == 0
     assert _tree(data) == before
+
+
+def test_a_device_or_a_pipe_is_written_into_never_replaced(tmp_path):
+    """`-o /dev/null` as root once renamed a file over the device: /dev/null became a file
+    holding Turtle. A character device and a pipe are now written into; a block device is
+    refused."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_file(fifo, "through the pipe")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    if os.geteuid() != 0:
+        pytest.skip("making device nodes needs root")
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    result = run_process("export", "--data", str(FIXTURES / "second"), "--format", "turtle",
+                         "-o", str(null))
+    assert result.code == 0, result.err
+    assert stat.S_ISCHR(null.stat().st_mode)  # still the device
+    block = tmp_path / "block"
+    os.mknod(block, 0o600 | stat.S_IFBLK, os.makedev(7, 200))
+    result = run_process("export", "--data", str(FIXTURES / "second"), "--format", "turtle",
+                         "-o", str(block))
+    assert result.code == 2 and "is a block device" in result.err
+    assert stat.S_ISBLK(block.stat().st_mode)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -37,7 +38,7 @@ __all__ = ["Token", "tokenize", "values_blocks", "bind_text", "bind_terms", "ter
 SUBJECT = "pkg:subject"
 
 _PN = r"[A-Za-z\u00C0-\U000EFFFF_]"
-_TOKEN = re.compile("|".join([
+_TOKEN_PATTERN = "|".join([
     r"(?P<ws>\s+)",
     r"(?P<comment>#[^\n\r]*)",
     r"(?P<string>\"\"\"(?:[^\"\\]|\\[\s\S]|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''"
@@ -48,7 +49,14 @@ _TOKEN = re.compile("|".join([
     rf"(?P<name>(?:_:|{_PN}[\w\-.\u00B7\u00C0-\U000EFFFF]*)?:(?:[\w\-.:%\\\u00B7\u00C0-\U000EFFFF]*"
     rf"[\w\-:%\u00B7\u00C0-\U000EFFFF])?|{_PN}[\w\-\u00B7\u00C0-\U000EFFFF]*)",
     r"(?P<punct>\^\^|[\s\S])",
-]))
+])
+
+
+@cache
+def _token() -> re.Pattern[str]:
+    """The tokenizer, compiled when first used (its character classes take longer to
+    compile than the rest of `personkg --help`)."""
+    return re.compile(_TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ def tokenize(query: str) -> list[Token]:
     """The tokens of `query` (every character belongs to one); an unterminated string or
     IRI becomes punctuation, and the query parser reports it."""
     return [Token(m.lastgroup or "punct", m.group(), m.start(), m.end())
-            for m in _TOKEN.finditer(query)]
+            for m in _token().finditer(query)]
 
 
 def _code(tokens: list[Token]) -> list[Token]:

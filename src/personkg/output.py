@@ -2,7 +2,8 @@
 not theirs.
 
 - A file is written to a temporary file beside it, then renamed over it; a file it replaces
-  keeps its mode, a new one gets the umask's.
+  keeps its mode, a new one gets the umask's. A character device or a pipe (`-o /dev/null`,
+  `-o /dev/stdout`) is written into, never replaced; a block device is refused.
 - A folder (`build`, `site`) is filled in a temporary folder beside it, then swapped into
   place in one step (`renameat2(RENAME_EXCHANGE)` where Linux has it, else two renames). It
   replaces only an empty folder or an earlier personkg output (which carries the marker file
@@ -15,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -75,9 +77,13 @@ def write_many(files: Iterable[tuple[Path, bytes]]) -> None:
     are written are they renamed into place, so a failure (a folder that cannot be
     written, a full disk) leaves every file as it was."""
     staged: list[tuple[str, Path]] = []
+    streams: list[tuple[Path, bytes]] = []
     try:
         for path, data in files:
-            staged.append((_stage(Path(path), data), Path(path)))
+            if _is_stream(Path(path)):
+                streams.append((Path(path), data))
+            else:
+                staged.append((_stage(Path(path), data), Path(path)))
         for i, (tmp, path) in enumerate(staged):
             try:
                 os.replace(tmp, path)
@@ -88,6 +94,25 @@ def write_many(files: Iterable[tuple[Path, bytes]]) -> None:
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+    for path, data in streams:
+        try:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise RunError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether `path` is a character device or a pipe, to be written into: renaming a file
+    over it would replace the device itself (as root, `/dev/null` with a file). A block
+    device is refused."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if stat.S_ISBLK(mode):
+        raise RunError(f"{path}: is a block device; give a file")
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def _check_target(path: Path, protect: Iterable[Path]) -> None:

@@ -171,11 +171,11 @@ def vocabulary(root: Path) -> Vocabulary:
 def extended_vocabulary(own: Path | None) -> Vocabulary:
     """The built-in vocabulary extended by the ontology file `own` (None: not extended),
     with the record schemas and per-property shapes of the extension generated."""
+    if own is None:
+        return Vocabulary.load()
     from .checks.shacl.shapes import shape_files
     from .generate import generated_files
 
-    if own is None:
-        return Vocabulary.load()
     voc = Vocabulary.load(extension=own)
     if voc.shapes_dir == resource_dir("shapes"):
         folder = Path(tempfile.mkdtemp(prefix="personkg-shapes-"))

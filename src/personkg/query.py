@@ -16,7 +16,6 @@ import pyoxigraph as ox
 
 from .binding import SUBJECT, bind_terms, bind_text, has_service, subject_parameters
 from .errors import DataError, RunError
-from .export.turtle import Compactor
 from .namespaces import (
     DEFAULT_BASE,
     PKG,
@@ -272,6 +271,8 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def _table(solutions: ox.QuerySolutions, base: str = DEFAULT_BASE) -> str:
+    from .export.turtle import Compactor
+
     c = Compactor(prefixes(base))
     iri = c.iri
     names = [v.value for v in solutions.variables]

@@ -16,12 +16,12 @@ from click.shell_completion import CompletionItem
 
 from .. import cache, pipeline, scaffold
 from ..errors import PersonkgError, RunError
-from ..model import Dataset
 from ..query import named_queries
 from ..resources import data_folder, is_embedded
 from ..vocab import Vocabulary
 
 if TYPE_CHECKING:  # the HTTP client is imported by the commands that talk to servers
+    from ..model import Dataset
     from ..remote import Endpoint
 
 __all__ = ["data_option", "with_network_options", "data", "compiled", "params", "endpoint",

@@ -8,14 +8,16 @@ downloads all read this table: a new format is one module and one row.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..compile import CompiledGraph
-from ..model import Dataset
-from ..vocab import Vocabulary
-from . import citations, jsonld, quickstatements, schemaorg, turtle
+if TYPE_CHECKING:
+    from ..compile import CompiledGraph
+    from ..model import Dataset
+    from ..vocab import Vocabulary
+    from .quickstatements import QSExport
 
 __all__ = ["Compiled", "Format", "FORMATS", "GRAPH_FORMATS"]
 
@@ -54,20 +56,26 @@ class Format:
         return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in self.chunks(c))
 
 
-def _quickstatements(c: Compiled) -> quickstatements.QSExport:
+def _module(name: str) -> Any:
+    """A format's module, imported when the format is first written: the table itself is
+    read by every command's options, and `personkg --help` needs none of the writers."""
+    return importlib.import_module(f".{name}", __name__)
+
+
+def _quickstatements(c: Compiled) -> QSExport:
     """The QuickStatements of `c`, worked out once for both of its formats (or as a
     caller left them in `memo`, e.g. reduced to what Wikidata lacks)."""
     if "quickstatements" not in c.memo:
-        c.memo["quickstatements"] = quickstatements.quickstatements(
+        c.memo["quickstatements"] = _module("quickstatements").quickstatements(
             c.dataset, c.voc, create=c.create)
-    qs: quickstatements.QSExport = c.memo["quickstatements"]
+    qs: QSExport = c.memo["quickstatements"]
     return qs
 
 
 def _csl_items(c: Compiled) -> list[dict[str, Any]]:
     """The citations of the dataset's works, worked out once for both citation formats."""
     if "csl-items" not in c.memo:
-        c.memo["csl-items"] = citations.csl_items(c.dataset, c.voc, c.entity)
+        c.memo["csl-items"] = _module("citations").csl_items(c.dataset, c.voc, c.entity)
     items: list[dict[str, Any]] = c.memo["csl-items"]
     return items
 
@@ -78,30 +86,30 @@ def _has_works(c: Compiled) -> bool:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("turtle", "Turtle", "dataset.ttl", "text/turtle",
-           lambda c: turtle.turtle_chunks(c.graph), "the whole graph as Turtle"),
+           lambda c: _module("turtle").turtle_chunks(c.graph), "the whole graph as Turtle"),
     Format("ntriples", "N-Triples", "dataset.nt", "application/n-triples",
-           lambda c: turtle.ntriples_chunks(c.graph), "the whole graph as N-Triples"),
+           lambda c: _module("turtle").ntriples_chunks(c.graph), "the whole graph as N-Triples"),
     Format("jsonld", "JSON-LD", "dataset.jsonld", "application/ld+json",
-           lambda c: jsonld.jsonld_chunks(c.graph, c.voc), "the whole graph as JSON-LD"),
+           lambda c: _module("jsonld").jsonld_chunks(c.graph, c.voc), "the whole graph as JSON-LD"),
     Format("quickstatements", "QuickStatements",
            "quickstatements.txt", "text/plain",
-           lambda c: [quickstatements.to_v1(_quickstatements(c))],
+           lambda c: [_module("quickstatements").to_v1(_quickstatements(c))],
            "Wikidata edits, QuickStatements V1"),
     Format("qs-csv", "QuickStatements CSV", "quickstatements.csv", "text/csv",
-           lambda c: [quickstatements.to_csv(_quickstatements(c))],
+           lambda c: [_module("quickstatements").to_csv(_quickstatements(c))],
            "Wikidata edits, QuickStatements CSV"),
     Format("schemaorg", "schema.org profile",
            "person.schemaorg.jsonld", "application/ld+json",
-           lambda c: [schemaorg.page_text(c.dataset, c.voc, c.entity)],
+           lambda c: [_module("schemaorg").page_text(c.dataset, c.voc, c.entity)],
            "a schema.org ProfilePage of one person",
-           in_build=lambda c: schemaorg.has_person(c.dataset)),
+           in_build=lambda c: _module("schemaorg").has_person(c.dataset)),
     Format("csl-json", "CSL-JSON citations", "works.csl.json",
            "application/vnd.citationstyles.csl+json",
-           lambda c: [citations.to_csl_json(_csl_items(c))],
+           lambda c: [_module("citations").to_csl_json(_csl_items(c))],
            "the scholarly works as CSL-JSON, for reference managers",
            in_build=lambda c: _has_works(c)),
     Format("bibtex", "BibTeX", "works.bib", "application/x-bibtex",
-           lambda c: [citations.to_bibtex(_csl_items(c))],
+           lambda c: [_module("citations").to_bibtex(_csl_items(c))],
            "the scholarly works as BibTeX", in_build=lambda c: _has_works(c)),
 )}
 
