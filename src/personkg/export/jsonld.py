@@ -59,18 +59,20 @@ def _sort_key(value: object) -> str:
     return _json_key(value)
 
 
-def to_jsonld(graph: CompiledGraph, voc: Vocabulary) -> str:
-    return b"".join(jsonld_chunks(graph, voc)).decode("utf-8")
+def to_jsonld(graph: CompiledGraph, voc: Vocabulary, compactor: Compactor | None = None) -> str:
+    """The graph as JSON-LD (`compactor`: as for `turtle.to_turtle`)."""
+    return b"".join(jsonld_chunks(graph, voc, compactor)).decode("utf-8")
 
 
 _INDENT = orjson.OPT_INDENT_2
 
 
-def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
+def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary,
+                  compactor: Compactor | None = None) -> Iterator[bytes]:
     """`to_jsonld` as UTF-8, a node at a time: the bytes of `json.dumps(doc, indent=2,
     ensure_ascii=False)` (orjson writes them, a node at a time, indented to its depth)."""
     with paused_gc():
-        c = Compactor(prefixes(graph.base))
+        c = compactor or Compactor(prefixes(graph.base))
         ctx = jsonld_context(voc, graph.base)
         class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
                        and not v.endswith(("/", "#"))}

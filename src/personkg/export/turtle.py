@@ -115,17 +115,19 @@ def node_key(text: str) -> str:
 _TYPE_NT = f"<{_RDF_TYPE}>"
 
 
-def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
+def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None,
+              compactor: Compactor | None = None) -> str:
     """Subjects by IRI; `a` first, then predicates by prefixed name; IRI objects before
-    literals, each kind in N-Triples order."""
-    return "".join(turtle_chunks(graph))
+    literals, each kind in N-Triples order. A `compactor` of the graph's prefixes may be
+    shared by many small graphs (the site's pages), so each IRI is compacted once."""
+    return "".join(turtle_chunks(graph, compactor))
 
 
-def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
+def turtle_chunks(graph: CompiledGraph, compactor: Compactor | None = None) -> Iterator[str]:
     """`to_turtle`, a subject at a time."""
     with paused_gc():
         spaces = prefixes(graph.base)
-        c = Compactor(spaces)
+        c = compactor or Compactor(spaces)
         name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
         rank = _Memo(lambda p: (p != _TYPE_NT, name[p])).__getitem__
         # only IRIs and typed literals end with ">" and change; they repeat: remember them

@@ -36,9 +36,9 @@ from ..errors import RunError
 from ..export import FORMATS, Compiled
 from ..export.jsonld import to_jsonld
 from ..export.schemaorg import CONTEXT, profile_page, schema_type, script_json
-from ..export.turtle import to_turtle
+from ..export.turtle import Compactor, to_turtle
 from ..model import Dataset, Entity, Source
-from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV
+from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, prefixes
 from ..output import write_chunks, write_dir
 from ..vocab import Vocabulary
 from .sections import Context
@@ -162,11 +162,15 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
         if isinstance(t.subject, ox.NamedNode):  # the compiler mints no blank node
             by_subject[t.subject.value].append(t)
 
+    compactor = Compactor(prefixes(ds.base))  # one for every page: each IRI compacted once
+
     def linked_data(tmp: Path, record_id: str) -> None:
         sub = CompiledGraph([str(t) for t in _entity_triples(by_subject, ds.base + record_id)],
                             base=ds.base)
-        (tmp / "id" / f"{record_id}.ttl").write_text(to_turtle(sub), encoding="utf-8")
-        (tmp / "id" / f"{record_id}.jsonld").write_text(to_jsonld(sub, voc), encoding="utf-8")
+        (tmp / "id" / f"{record_id}.ttl").write_text(to_turtle(sub, compactor=compactor),
+                                                     encoding="utf-8")
+        (tmp / "id" / f"{record_id}.jsonld").write_text(to_jsonld(sub, voc, compactor),
+                                                        encoding="utf-8")
 
     def entity_files(tmp: Path, e: Entity) -> None:
         linked_data(tmp, e.id)
