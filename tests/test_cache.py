@@ -11,6 +11,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ import pytest
 from test_scale import generate
 
 from conftest import FIXTURES
-from personkg import cache, load, pipeline
+from personkg import cache, keys, load, pipeline
 from personkg.checks.report import render_json
 from personkg.checks.shacl import incremental
 from personkg.namespaces import SH
@@ -144,11 +145,11 @@ def test_a_new_version_or_vocabulary_reads_every_record_again(tmp_path, spy, mon
     spy()
     _report(root, folder)
     assert spy()["parsed"] == 0
-    monkeypatch.setattr(cache, "_CODE_KEY", b"another version")
+    monkeypatch.setattr(keys, "_CODE_KEY", b"another version")
     _report(root, folder)
     assert spy()["parsed"] == sum(1 for _ in root.glob("*/*.yaml"))
-    real = cache.folder_key
-    monkeypatch.setattr(cache, "folder_key", lambda f: real(f) + b"edited shapes")
+    real = keys.folder_key
+    monkeypatch.setattr(keys, "folder_key", lambda f: real(f) + b"edited shapes")
     _report(root, folder)
     assert spy()["parsed"] == sum(1 for _ in root.glob("*/*.yaml"))
 
@@ -178,6 +179,7 @@ def test_the_shapes_keep_to_what_incremental_checking_assumes():
 
 
 def _cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """`personkg ARGS` in a fresh process (keyword arguments go to subprocess.run)."""
     return subprocess.run([*PERSONKG, *args], capture_output=True, text=True, check=False,
                           env={**os.environ, **(env or {})}, **kw)
 
@@ -196,7 +198,7 @@ def test_queries_reuse_one_store_on_disk(tmp_path, dataset):
         for _ in range(2):
             got = _cli("query", "--data", str(root), "--cache", str(folder), "--name", name)
             assert (got.returncode, got.stdout) == (0, plain.stdout), got.stderr
-    stores = [p for p in (folder / "build" / "stores").iterdir()]
+    stores = [p for p in (folder / "build-cache" / "stores").iterdir()]
     assert len(stores) == 1 and (stores[0] / "done").is_file()
     report = _cli("report", "--data", str(root), "--cache", str(folder), "--format", "json")
     assert report.stdout == _cli("report", "--data", str(root), "--no-cache",
@@ -207,7 +209,7 @@ def test_queries_reuse_one_store_on_disk(tmp_path, dataset):
     got = _cli("query", "--data", str(root), "--cache", str(folder),
                "SELECT ?name WHERE { ?person a pkg:Person ; rdfs:label ?name }")
     assert "Renamed Person" in got.stdout, got.stderr
-    assert len(list((folder / "build" / "stores").iterdir())) == 2
+    assert len(list((folder / "build-cache" / "stores").iterdir())) == 2
 
 
 def test_no_cache_writes_nothing_and_the_default_folder_is_the_platforms(tmp_path):
@@ -222,7 +224,7 @@ def test_no_cache_writes_nothing_and_the_default_folder_is_the_platforms(tmp_pat
     done = subprocess.run([*PERSONKG, "validate", "--data", str(root)], env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "xdg" / "personkg" / "build" / "entries.sqlite").is_file()
+    assert (tmp_path / "xdg" / "personkg" / "build-cache" / "entries.sqlite").is_file()
 
 
 def test_a_cache_others_can_write_to_is_refused(tmp_path):
@@ -246,7 +248,7 @@ def test_a_damaged_cache_is_replaced(tmp_path):
     expected = _cli("validate", "--data", str(root), "--no-cache", "--format", "json").stdout
     first = _cli("validate", "--data", str(root), "--cache", str(folder), "--format", "json")
     assert first.stdout == expected
-    db = folder / "build" / "entries.sqlite"
+    db = folder / "build-cache" / "entries.sqlite"
     with sqlite3.connect(db) as conn:  # damaged entries: each digest no longer matches
         conn.execute("UPDATE entries SET value = x'00' || value")
     got = _cli("validate", "--data", str(root), "--cache", str(folder), "--format", "json")
@@ -305,3 +307,49 @@ def test_an_unchanged_folder_gets_its_report_without_reading_a_record(tmp_path, 
         assert calls == [1, 1, 1, 1]
     finally:
         cache.use(None)
+
+
+def test_a_problem_names_its_file_as_seen_from_where_the_command_runs(tmp_path):
+    """Problems name their file relative to the working folder: a report cached from one
+    folder is not given in another."""
+    root = generate(tmp_path / "data", 8, 0)
+    record = sorted((root / "people").glob("*.yaml"))[0]
+    record.write_text(record.read_text(encoding="utf-8") + "unknown_field: 1\n", encoding="utf-8")
+    folder, elsewhere = tmp_path / "cache", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    args = ["validate", "--data", str(root), "--format", "json"]
+    first = _cli(*args, "--cache", str(folder), cwd=tmp_path)
+    assert first.returncode == 1 and '"data/people/' in first.stdout
+    for cwd in (elsewhere, tmp_path):
+        got = _cli(*args, "--cache", str(folder), cwd=cwd)
+        assert got.stdout == _cli(*args, "--no-cache", cwd=cwd).stdout
+
+
+def test_a_damaged_store_is_loaded_again(tmp_path):
+    root = tmp_path / "second"
+    shutil.copytree(FIXTURES / "second", root)
+    folder = tmp_path / "cache"
+    query = ["query", "--data", str(root), "--name", "entities-by-type"]
+    expected = _cli(*query, "--no-cache").stdout
+    assert _cli(*query, "--cache", str(folder)).stdout == expected
+    (store,) = (folder / "build-cache" / "stores").iterdir()
+    damages = [lambda: (store / "db" / "CURRENT").write_text("garbage\n"),
+               lambda: shutil.rmtree(store / "db"),
+               lambda: shutil.rmtree(store) or store.write_text("not a store")]
+    for damage in damages:
+        damage()
+        got = _cli(*query, "--cache", str(folder))
+        assert (got.returncode, got.stdout) == (0, expected), got.stderr
+        assert "Traceback" not in got.stderr
+
+
+def test_cache_files_others_can_write_to_are_refused(tmp_path):
+    root = generate(tmp_path / "data", 5, 0)
+    folder = tmp_path / "cache"
+    assert _cli("validate", "--data", str(root), "--cache", str(folder)).returncode == 0
+    db = folder / "build-cache" / "entries.sqlite"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    db.chmod(0o666)
+    got = _cli("validate", "--data", str(root), "--cache", str(folder))
+    assert got.returncode == 2 and got.stderr.count("\n") == 1
+    assert "refused in the build cache" in got.stderr

@@ -15,7 +15,7 @@ place once complete. An entry whose digest does not match (a damaged file) is a 
 Entries are pickles, so, like Python's own `__pycache__`, the folder must be the user's
 own: a cache folder that another user could write to is refused (exit 2).
 
-The folder: `build/` in `--cache DIR`, else in `$PERSONKG_CACHE`, else in the platform's
+The folder: `build-cache/` in `--cache DIR`, else in `$PERSONKG_CACHE`, else in the platform's
 cache folder for personkg (platformdirs; `~/.cache/personkg` on Linux); `--no-cache` or
 `PERSONKG_CACHE=off` turns it off. (reconcile keeps its answers beside it, in `wikidata/`.)
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import os
 import pickle
 import shutil
@@ -40,13 +39,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RunError
-from .resources import __version__
+from .keys import (
+    code_key,
+    folder_key,
+    key_of,
+    tree_key,
+    tree_stamp,
+    vocabulary_key,
+)
 
 __all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "tree_stamp",
-           "vocabulary_key", "current", "use", "paused", "from_setting", "root_of", "OFF"]
+           "vocabulary_key", "current", "use", "paused", "from_setting", "root_of", "OFF", "BUILD"]
 
 #: `PERSONKG_CACHE` / `--cache` value that turns the cache off
 OFF = "off"
+#: the build cache's folder in the cache folder (not `build`: `--cache .` would then take
+#: the folder `personkg build` writes)
+BUILD = "build-cache"
 #: stores kept on disk (the most recently used ones)
 KEEP_STORES = 4
 #: entries not written for this long are dropped when the database outgrows MAX_BYTES
@@ -55,94 +64,6 @@ MAX_BYTES = 2 << 30
 _BATCH = 500  # keys per SQL statement (SQLite's limit on parameters is far above)
 
 _current: Cache | None = None
-
-
-def key_of(*parts: bytes | str) -> bytes:
-    """A 20-byte key for `parts` (each length-prefixed, so no two lists of parts collide)."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
-
-
-_CODE_KEY: bytes | None = None
-
-
-def code_key() -> bytes:
-    """A hash of personkg's version and of its own source files: a new version, or an
-    edited source in a development install, gives new keys."""
-    global _CODE_KEY
-    if _CODE_KEY is None:
-        package = Path(__file__).resolve().parent
-        parts: list[bytes | str] = [__version__]
-        for path in sorted(package.rglob("*.py")):
-            parts += [str(path.relative_to(package)), path.read_bytes()]
-        _CODE_KEY = key_of(*parts)
-    return _CODE_KEY
-
-
-def folder_key(folder: Path) -> bytes:
-    """A hash of the files of `folder` (names and bytes): the shapes, the ontology."""
-    parts: list[bytes | str] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        parts += [str(path.relative_to(folder)), path.read_bytes()]
-    return key_of(*parts)
-
-
-def vocabulary_key(shapes_dir: Path, extension: Path | None) -> bytes:
-    """What every cached record depends on besides its own bytes: personkg's code, the
-    ontology (and a dataset's extension of it) and the shapes and record schemas."""
-    from .resources import resource_dir
-
-    return key_of(code_key(), folder_key(resource_dir("ontology")),
-                  extension.read_bytes() if extension else b"", folder_key(shapes_dir))
-
-
-def tree_key(root: Path, *salt: bytes | str) -> bytes | None:
-    """A key for `salt` and everything under `root` (the name and bytes of every file);
-    None when that cannot be known for sure: a file cannot be read, or a link or special
-    file is there (what it points at could change unseen). (os.scandir, not pathlib: this
-    runs on every `validate`, and Path objects made it take twice as long.)"""
-    h = hashlib.blake2b(key_of(*salt, str(root)), digest_size=20)
-
-    def walk(folder: str, prefix: str) -> bool:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        for entry in entries:
-            if entry.is_symlink():
-                return False
-            if entry.is_dir(follow_symlinks=False):
-                if not walk(entry.path, prefix + entry.name + "/"):
-                    return False
-            elif entry.is_file(follow_symlinks=False):
-                with open(entry.path, "rb") as f:
-                    data = f.read()
-                h.update(key_of(prefix + entry.name, data))
-            else:
-                return False
-        return True
-
-    try:
-        return h.digest() if walk(str(root), "") else None
-    except OSError:
-        return None
-
-
-def tree_stamp(root: Path) -> list[tuple[str, int, int]] | None:
-    """The path, size and modification time of every file under `root` (None when it
-    cannot be read): equal stamps before and after a run mean no file was written meanwhile,
-    without reading them all again."""
-    out: list[tuple[str, int, int]] = []
-    try:
-        for folder, _, files in os.walk(root):
-            for name in files:
-                info = os.stat(os.path.join(folder, name), follow_symlinks=False)
-                out.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
-    except OSError:
-        return None
-    return sorted(out)
 
 
 class Cache:
@@ -157,10 +78,13 @@ class Cache:
 
     def _own(self) -> None:
         """The folder, and the cache folder it is in, are the user's own (see the module
-        docstring); the folder is made when missing."""
+        docstring); the folder is made when missing; the database files in it are the
+        user's own too."""
         if not self._checked:
             _own_folder(self.folder.parent)
             _own_folder(self.folder)
+            for suffix in ("", "-wal", "-shm"):
+                _own_path(Path(f"{self._path}{suffix}"))
             self._checked = True
 
     # ------------------------------------------------------------------ entries
@@ -289,37 +213,56 @@ class Cache:
     # ------------------------------------------------------------------ stores
     def store(self, key: bytes, chunks: Callable[[], Iterable[bytes]]) -> Any:
         """The pyoxigraph store of the graph `key`, opened read-only; loaded from
-        `chunks()` (N-Triples) into a new folder first when there is none."""
-        import pyoxigraph as ox
-
+        `chunks()` (N-Triples) into a new folder first when there is none, or when the one
+        there cannot be opened (damaged, half-removed): it is only a cache."""
         self._own()
         stores = self.folder / "stores"
-        stores.mkdir(exist_ok=True)
-        final = stores / key.hex()
-        if not (final / "done").is_file():
-            tmp = Path(tempfile.mkdtemp(prefix=".loading-", dir=stores))
-            try:
-                store = ox.Store(str(tmp / "db"))
-                for chunk in chunks():
-                    store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
-                store.flush()
-                del store
-                (tmp / "done").write_bytes(b"")
-                try:
-                    os.rename(tmp, final)
-                except OSError:  # another run put it there first: theirs is the same
-                    shutil.rmtree(tmp, ignore_errors=True)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            self._evict(stores, keep=final)
-        with contextlib.suppress(OSError):
-            os.utime(final)  # most recently used
         try:
-            return ox.Store.read_only(str(final / "db"))
+            stores.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
-            raise RunError(f"{final}: cannot open the cached store: {exc} "
+            raise RunError(f"{stores}: cannot use the build cache: {exc.strerror} "
                            "(--no-cache runs without it)") from None
+        _own_path(stores)
+        final = stores / key.hex()
+        for again in (True, False):
+            if not (final / "done").is_file():
+                self._load(stores, final, chunks)
+            try:
+                _own_path(final)
+                opened = _open_store(final / "db")
+            except RunError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - pyoxigraph: OSError or RuntimeError
+                if not again:
+                    raise RunError(f"{final}: cannot open the cached store: {exc} "
+                                   "(--no-cache runs without it)") from None
+                _remove(final)
+                continue
+            with contextlib.suppress(OSError):
+                os.utime(final)  # most recently used
+            return opened
+        raise AssertionError("unreachable")
+
+    def _load(self, stores: Path, final: Path, chunks: Callable[[], Iterable[bytes]]) -> None:
+        """The graph loaded into a store in a temporary folder, renamed to `final`."""
+        import pyoxigraph as ox
+
+        tmp = Path(tempfile.mkdtemp(prefix=".loading-", dir=stores))
+        try:
+            store = ox.Store(str(tmp / "db"))
+            for chunk in chunks():
+                store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            del store
+            (tmp / "done").write_bytes(b"")
+            try:
+                os.rename(tmp, final)
+            except OSError:  # another run put it there first: theirs is the same
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._evict(stores, keep=final)
 
     @staticmethod
     def _evict(stores: Path, keep: Path) -> None:
@@ -349,6 +292,7 @@ def _damaged(exc: sqlite3.Error) -> bool:
 
 
 def _open(path: Path) -> sqlite3.Connection:
+    fresh = not path.exists()
     db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
     db.text_factory = bytes  # a value that is not a blob is damaged: its digest says so
     try:
@@ -357,6 +301,8 @@ def _open(path: Path) -> sqlite3.Connection:
         db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, "
                    "digest BLOB NOT NULL, value BLOB NOT NULL, made REAL NOT NULL)")
         db.execute("SELECT count(*) FROM entries WHERE key = x''").fetchone()
+        if fresh:  # the user's alone, whatever the umask (its -wal and -shm follow it)
+            os.chmod(path, 0o600)
     except BaseException:
         db.close()
         raise
@@ -378,6 +324,38 @@ def _own_folder(folder: Path) -> None:
         raise RunError(f"{folder}: refused as the build cache: another user owns it or can "
                        "write to it, and its entries are run as code (chmod go-w, or "
                        "--no-cache)")
+
+
+def _own_path(path: Path) -> None:
+    """Refuse `path` (when it exists) if it is a link, another user's, or writable by
+    others: what is in it is run (a pickle) or answered (a store)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise RunError(f"{path}: cannot use the build cache: {exc.strerror}") from None
+    uid = getattr(os, "getuid", lambda: info.st_uid)()
+    if (stat.S_ISLNK(info.st_mode) or info.st_uid != uid
+            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        raise RunError(f"{path}: refused in the build cache: a link, another user's, or "
+                       "writable by others, and it is run as code (chmod go-w, or "
+                       "--no-cache)")
+
+
+def _open_store(db: Path) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(db))
+
+
+def _remove(path: Path) -> None:
+    """A damaged store folder (or a file in its place) removed."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def use(cache: Cache | None) -> None:
@@ -415,7 +393,7 @@ def paused() -> Iterator[None]:
 def root_of(value: str | Path | None) -> Path | None:
     """The cache folder a `--cache` / `PERSONKG_CACHE` value names: None for "off", else
     the folder, or (None, empty) the platform's cache folder for personkg. The build cache
-    is its `build/`, reconcile's answers its `wikidata/`."""
+    is its `build-cache/`, reconcile's answers its `wikidata/`."""
     if value is not None and str(value).strip().lower() == OFF:
         return None
     if value is None or not str(value).strip():
@@ -428,4 +406,4 @@ def root_of(value: str | Path | None) -> Path | None:
 def from_setting(value: str | Path | None) -> Cache | None:
     """The build cache of the cache folder `value` names (see `root_of`)."""
     root = root_of(value)
-    return None if root is None else Cache(root / "build")
+    return None if root is None else Cache(root / BUILD)
