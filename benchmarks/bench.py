@@ -5,7 +5,7 @@
         [--out docs/benchmarks.md]
 
 For each size N a synthetic dataset of N people is generated (benchmarks/generate.py,
-seed 1, 1% deliberate defects) under build/bench/, then, each in a fresh process:
+seed 1, 1% deliberate defects) under .cache/bench/, then, each in a fresh process:
 
 - `personkg build` end to end (validate + every export, files written), `--runs` times:
   wall time and peak memory (max RSS of its largest process); then once more while the
@@ -21,7 +21,7 @@ seed 1, 1% deliberate defects) under build/bench/, then, each in a fresh process
   "> T s" (its ratio is then a lower bound).
 
 Figures are medians over the runs; memory is the largest max RSS seen. The Markdown
-tables go to `--out` and standard output; raw figures to build/bench/results.json.
+tables go to `--out` and standard output; raw figures to .cache/bench/results.json.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = REPO / "build" / "bench"
+WORK = REPO / ".cache" / "bench"  # not build/: `make demo` writes there
 PERSONKG = Path(sys.executable).with_name("personkg")
 
 
@@ -373,7 +373,7 @@ def main() -> None:
                     help="take the naive path's figures from the last run's results.json "
                          "(same sizes, same triples) instead of running it again")
     ap.add_argument("--work", type=Path, default=WORK,
-                    help="where the datasets and results.json go (default build/bench)")
+                    help="where the datasets and results.json go (default .cache/bench)")
     args = ap.parse_args()
     LIMITS["shacl"] = args.naive_shacl_timeout or args.naive_timeout
     results: dict = {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = REPO / "build" / "bench"
+WORK = REPO / ".cache" / "bench"  # not build/: `make demo` writes there
 PERSONKG = Path(sys.executable).with_name("personkg")
 
 

@@ -5,7 +5,7 @@ each in a fresh process, interleaved run by run (so both see the same machine lo
         [--out docs/benchmarks-site.md]
 
 For each size N a synthetic dataset of N people is generated (benchmarks/generate.py, seed
-1, no defects, so both commands do their whole work) under build/bench/. Figures are
+1, no defects, so both commands do their whole work) under .cache/bench/. Figures are
 medians of wall time and the largest max RSS; the ratio site / build is the target of
 issue 20 (at most about 1.5: the site writes every build file plus a page, a Turtle and a
 JSON-LD file per entity).

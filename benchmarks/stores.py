@@ -5,7 +5,7 @@ the queries' text.
     .venv/bin/python benchmarks/stores.py [--people 1000] [--runs 3] [--before REF]
         [--out docs/benchmarks-stores.md]
 
-The dataset (benchmarks/generate.py, seed 1, no defects) is generated under build/bench/,
+The dataset (benchmarks/generate.py, seed 1, no defects) is generated under .cache/bench/,
 exported as N-Triples and loaded into both servers in the graph `personkg publish` uses:
 Oxigraph (`oxigraph serve`, from PyPI) through the Graph Store protocol, Virtuoso (Debian's
 virtuoso-opensource, started with the stock limits: answers cut at 10,000 rows, queries
@@ -34,7 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = REPO / "build" / "bench"
+WORK = REPO / ".cache" / "bench"  # not build/: `make demo` writes there
 PERSONKG = Path(sys.executable).with_name("personkg")
 sys.path.insert(0, str(REPO / "tests"))  # the servers the test suite starts
 
