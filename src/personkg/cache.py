@@ -49,7 +49,7 @@ from .keys import (
 )
 
 __all__ = ["Cache", "key_of", "code_key", "folder_key", "tree_key", "tree_stamp",
-           "vocabulary_key", "current", "use", "paused", "from_setting", "root_of", "OFF", "BUILD"]
+           "vocabulary_key", "current", "use", "paused", "build_cache", "root_of", "OFF", "BUILD"]
 
 #: `PERSONKG_CACHE` / `--cache` value that turns the cache off
 OFF = "off"
@@ -224,24 +224,17 @@ class Cache:
                            "(--no-cache runs without it)") from None
         _own_path(stores)
         final = stores / key.hex()
-        for again in (True, False):
-            if not (final / "done").is_file():
-                self._load(stores, final, chunks)
-            try:
-                _own_path(final)
-                opened = _open_store(final / "db")
-            except RunError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - pyoxigraph: OSError or RuntimeError
-                if not again:
-                    raise RunError(f"{final}: cannot open the cached store: {exc} "
-                                   "(--no-cache runs without it)") from None
-                _remove(final)
-                continue
-            with contextlib.suppress(OSError):
-                os.utime(final)  # most recently used
-            return opened
-        raise AssertionError("unreachable")
+        opened, why = _open_store(final) if (final / "done").is_file() else (None, "")
+        if opened is None:
+            _remove(final)
+            self._load(stores, final, chunks)
+            opened, why = _open_store(final)
+            if opened is None:
+                raise RunError(f"{final}: cannot open the cached store: {why} "
+                               "(--no-cache runs without it)")
+        with contextlib.suppress(OSError):
+            os.utime(final)  # most recently used
+        return opened
 
     def _load(self, stores: Path, final: Path, chunks: Callable[[], Iterable[bytes]]) -> None:
         """The graph loaded into a store in a temporary folder, renamed to `final`."""
@@ -343,14 +336,19 @@ def _own_path(path: Path) -> None:
                        "--no-cache)")
 
 
-def _open_store(db: Path) -> Any:
+def _open_store(final: Path) -> tuple[Any, str]:
+    """The store in the folder `final`, opened read-only, or None and why not."""
     import pyoxigraph as ox
 
-    return ox.Store.read_only(str(db))
+    _own_path(final)
+    try:
+        return ox.Store.read_only(str(final / "db")), ""
+    except Exception as exc:  # noqa: BLE001 - pyoxigraph raises OSError or RuntimeError
+        return None, str(exc)
 
 
 def _remove(path: Path) -> None:
-    """A damaged store folder (or a file in its place) removed."""
+    """A damaged store folder (or a file in its place) removed; nothing when missing."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
@@ -403,7 +401,6 @@ def root_of(value: str | Path | None) -> Path | None:
     return Path(value).expanduser()
 
 
-def from_setting(value: str | Path | None) -> Cache | None:
-    """The build cache of the cache folder `value` names (see `root_of`)."""
-    root = root_of(value)
+def build_cache(root: Path | None) -> Cache | None:
+    """The build cache in the cache folder `root` (see `root_of`; None: no cache)."""
     return None if root is None else Cache(root / BUILD)

@@ -68,46 +68,43 @@ def vocabulary_key(shapes_dir: Path, extension: Path | None) -> bytes:
                   os.getcwd())
 
 
-def tree_key(root: Path, *salt: bytes | str) -> bytes | None:
-    """A key for `salt` and everything under `root` (the name and bytes of every file);
-    None when that cannot be known for sure: a file cannot be read, or a link or special
-    file is there (what it points at could change unseen). (os.scandir, not pathlib: this
-    runs on every `validate`, and Path objects made it take twice as long.)"""
-    h = hashlib.blake2b(key_of(*salt, str(root)), digest_size=20)
+def tree_stamp(root: Path) -> list[tuple[str, int, int]] | None:
+    """The path (below `root`), size and modification time of every file under `root`,
+    sorted; None when that cannot be known for sure: a folder cannot be read, or a link
+    or special file is there (what it points at could change unseen). Equal stamps before
+    and after a run mean no file was written meanwhile. (os.scandir, not pathlib: this runs
+    on every `validate`, and Path objects made it take twice as long.)"""
+    out: list[tuple[str, int, int]] = []
 
     def walk(folder: str, prefix: str) -> bool:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-        for entry in entries:
-            if entry.is_symlink():
-                return False
-            if entry.is_dir(follow_symlinks=False):
-                if not walk(entry.path, prefix + entry.name + "/"):
+            for entry in it:
+                if entry.is_symlink():
                     return False
-            elif entry.is_file(follow_symlinks=False):
-                with open(entry.path, "rb") as f:
-                    data = f.read()
-                h.update(key_of(prefix + entry.name, data))
-            else:
-                return False
+                if entry.is_dir(follow_symlinks=False):
+                    if not walk(entry.path, prefix + entry.name + "/"):
+                        return False
+                elif entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    out.append((prefix + entry.name, info.st_size, info.st_mtime_ns))
+                else:
+                    return False
         return True
 
     try:
-        return h.digest() if walk(str(root), "") else None
+        return sorted(out) if walk(str(root), "") else None
     except OSError:
         return None
 
 
-def tree_stamp(root: Path) -> list[tuple[str, int, int]] | None:
-    """The path, size and modification time of every file under `root` (None when it
-    cannot be read): equal stamps before and after a run mean no file was written meanwhile,
-    without reading them all again."""
-    out: list[tuple[str, int, int]] = []
+def tree_key(root: Path, stamp: list[tuple[str, int, int]], *salt: bytes | str) -> bytes | None:
+    """A key for `salt` and the files of `stamp` (`tree_stamp(root)`): their names and
+    bytes; None when one cannot be read."""
+    h = hashlib.blake2b(key_of(*salt, str(root)), digest_size=20)
     try:
-        for folder, _, files in os.walk(root):
-            for name in files:
-                info = os.stat(os.path.join(folder, name), follow_symlinks=False)
-                out.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+        for name, _, _ in stamp:
+            with open(os.path.join(root, name), "rb") as f:
+                h.update(key_of(name, f.read()))
     except OSError:
         return None
-    return sorted(out)
+    return h.digest()

@@ -209,13 +209,13 @@ def check(data: Path | str | None = None, engine: str = "fast") -> Report:
         return check_dataset(root, engine=engine).report
     voc = vocabulary(root)
     stamp = cache.tree_stamp(root)
-    key = cache.tree_key(root, b"report", cache.vocabulary_key(voc.shapes_dir, voc.extension),
-                         engine)
+    key = None if stamp is None else cache.tree_key(
+        root, stamp, b"report", cache.vocabulary_key(voc.shapes_dir, voc.extension), engine)
     done = memo.get_many([key] if key else []).get(key or b"")
     if isinstance(done, Report):
         return done
     report = check_dataset(root, voc, engine=engine).report
-    if key and stamp is not None and cache.tree_stamp(root) == stamp:
+    if key and cache.tree_stamp(root) == stamp:
         memo.put_many({key: report})  # (not when a file was written meanwhile)
     return report
 

@@ -61,7 +61,7 @@ def cache_root() -> Path | None:
 def use_cache() -> None:
     """The build cache of `cache_root()`, made the one this run uses."""
     root = cache_root()
-    cache.use(None if root is None else cache.Cache(root / cache.BUILD))
+    cache.use(cache.build_cache(root))
 
 
 def data(data_dir: Path | None) -> Path:

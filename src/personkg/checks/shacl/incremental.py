@@ -56,16 +56,16 @@ def cached_found(graph: CompiledGraph, sources: list[Path], voc: Vocabulary, eng
         return done.found
     types = cache.key_of(*graph.type_lines)
     in_sources = set(sources)
-    source_parts = cache.key_of(*(k for p, k in graph.parts.items() if p in in_sources))
+    source_parts = [k for p, k in graph.parts.items() if p in in_sources]
+    sources_key = cache.key_of(*source_parts)
     before = memo.get_many([got[last]]).get(got[last]) if last in got else None
     found = None
     if (engine == "fast" and isinstance(before, _Checked) and before.types == types
-            and before.sources == source_parts):
-        found = _again(graph, voc, before, source_parts=[
-            k for p, k in graph.parts.items() if p in in_sources], memo=memo)
+            and before.sources == sources_key):
+        found = _again(graph, voc, before, source_parts, memo)
     if found is None:
         found = shacl_found(graph, voc, engine)
-    memo.put_many({key: _Checked(found, graph.parts, types, source_parts), last: key})
+    memo.put_many({key: _Checked(found, graph.parts, types, sources_key), last: key})
     return found
 
 
