@@ -70,3 +70,29 @@ if __name__ == "__main__":  # regenerate expected files for review
     for case in sorted(p.parent for p in CASES.glob("*/expected.ttl")):
         (case / "expected.ttl").write_text(compile_case(case.name, v), encoding="utf-8")
         print(f"wrote {case / 'expected.ttl'}", file=sys.stderr)
+
+
+def test_best_rank_preferred_over_normal_never_deprecated_in_record_order():
+    from personkg.compile import best_claims, best_of
+
+    claims = [Claim("employer", "a"), Claim("employer", "b", rank="deprecated"),
+              Claim("award", "x", rank="deprecated"), Claim("employer", "c"),
+              Claim("field", "f1"), Claim("field", "f2", rank="preferred"),
+              Claim("field", "f3"), Claim("field", "f4", rank="preferred")]
+    assert [c.value for c in best_of(claims, "employer")] == ["a", "c"]
+    assert [c.value for c in best_of(claims, "field")] == ["f2", "f4"]
+    assert best_of(claims, "award") == [] and best_of(claims, "none") == []
+    assert best_claims(claims) == {0, 3, 5, 7}
+
+
+@given(st.lists(st.tuples(st.sampled_from("pqr"),
+                          st.sampled_from(["preferred", "normal", "deprecated"])),
+                max_size=12))
+def test_best_of_is_best_claims_of_one_property(rows):
+    from personkg.compile import best_claims, best_of
+
+    claims = [Claim(p, str(i), rank=rank) for i, (p, rank) in enumerate(rows)]
+    best = best_claims(claims)
+    for p in "pqr":
+        assert best_of(claims, p) == [c for i, c in enumerate(claims)
+                                      if i in best and c.property == p]

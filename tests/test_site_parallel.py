@@ -1,5 +1,6 @@
-"""A large site is written by two processes (half the pages each): the same bytes as one
-process, and a failure in the second process is one line, raised in the first."""
+"""A large site is written by two processes (the second: the linked data and half the pages):
+the same bytes as one process, and a failure in the second process is one line, raised in
+the first."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ def test_two_processes_write_the_same_site_as_one(tmp_path, monkeypatch):
     calls = []
     real = pages.in_two
 
-    def spy(work, large):
+    def spy(there, here, large):
         calls.append(large)
-        real(work, large)
+        real(there, here, large)
 
     monkeypatch.setattr(pages, "in_two", spy)
     pages.build_site(c, tmp_path / "two")
@@ -51,19 +52,69 @@ def test_two_processes_write_the_same_site_as_one(tmp_path, monkeypatch):
 def test_a_failure_in_the_second_process_is_one_line_here(tmp_path):
     done = []
 
-    def work(part: int, parts: int) -> None:
-        if part == 1:
-            raise OSError("No space left on device")
-        done.append(part)
+    def there() -> None:
+        raise OSError("No space left on device")
 
     with pytest.raises(RunError) as info:
-        pages.in_two(work, True)
+        pages.in_two(there, lambda: done.append("here"), True)
     assert str(info.value) == ("writing the site's pages failed in the second process: "
                                "OSError: No space left on device")
-    assert done == [0]
+    assert done == ["here"]
 
 
 def test_a_small_site_is_one_process():
     parts = []
-    pages.in_two(lambda part, n: parts.append((part, n)), False)
-    assert parts == [(0, 1)]
+    pages.in_two(lambda: parts.append("there"), lambda: parts.append("here"), False)
+    assert parts == ["here", "there"]
+
+
+def test_batches_give_every_page_to_exactly_one_process():
+    """Two processes take batches from one counter until none is left: together they get
+    every number once, whatever each does between batches."""
+    import multiprocessing
+    import time
+
+    batches = pages.Batches(203, batch=8)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def taker(pause: float) -> None:
+        got = []
+        for i in batches:
+            got.append(i)
+            time.sleep(pause)
+        send.send(got)
+
+    procs = [ctx.Process(target=taker, args=(p,)) for p in (0.0, 0.001)]
+    for p in procs:
+        p.start()
+    got = [receive.recv() for _ in procs]
+    for p in procs:
+        p.join()
+    assert sorted(got[0] + got[1]) == list(range(203))
+    assert got[0] and got[1]  # both took some: the slower one did not wait for the other
+    assert list(pages.Batches(0)) == [] and list(pages.Batches(3, batch=8)) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("people", [300, 20])
+def test_a_site_that_fails_shacl_writes_nothing(tmp_path, people):
+    """The generated defects pass layers 1-3 and fail SHACL, which a large site runs while
+    the second process writes pages: exit 1 with validate's problems, and no folder, not
+    even a partial one."""
+    from conftest import run_process
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people",
+                    str(people), "--defects", "0.1", "--out", str(data)], check=True,
+                   capture_output=True)
+    c = compiled(data, shacl=False)  # layers 1-3 pass
+    assert pages.large_site(c.dataset) == (people == 300)
+    validate = run_process("validate", "--no-cache", "--data", str(data))
+    site = run_process("site", "--no-cache", "--data", str(data), "--out",
+                       str(tmp_path / "site"))
+    assert validate.code == site.code == 1
+    problems = [ln for ln in validate.out.splitlines() if ".yaml:" in ln]
+    assert problems and all(" error " in ln or " warning " in ln for ln in problems)
+    assert [ln for ln in site.err.splitlines() if ".yaml:" in ln] == problems
+    assert site.err.endswith("the dataset does not validate; nothing was written\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

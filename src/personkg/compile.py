@@ -254,9 +254,11 @@ def best_claims(claims: list[Claim]) -> set[int]:
 
 
 def best_of(claims: list[Claim], key: str) -> list[Claim]:
-    """The best-rank claims of property `key`, in record order."""
-    best = best_claims(claims)
-    return [c for i, c in enumerate(claims) if i in best and c.property == key]
+    """The best-rank claims of property `key`, in record order (`best_claims` of that
+    property alone, without indexing the others: pages ask this of every work)."""
+    mine = [c for c in claims if c.property == key]
+    return [c for c in mine if c.rank == "preferred"] or [c for c in mine
+                                                          if c.rank == "normal"]
 
 
 @dataclass(slots=True)

@@ -238,6 +238,48 @@ def compiled(data: Path | str | None = None, shacl: bool = False) -> Compiled:
     return Compiled(result.dataset, result.graph, voc)
 
 
+class Layer4:
+    """SHACL for a dataset whose files are being written into a temporary folder. `beside`
+    (a large graph, or a long write): it runs in a thread while the files are written
+    (pyoxigraph loads the store and answers queries without holding the GIL), and until
+    `done()` the files are only in the temporary folder, which a failure removes. Else it
+    runs at `start()`, and a failure stops before any file is written."""
+
+    def __init__(self, checked: Checked, voc: Vocabulary, beside: bool):
+        self.checked, self.voc, self.beside = checked, voc, beside
+        self.thread: runtime.Background | None = None
+
+    def start(self) -> None:
+        if self.beside:
+            self.thread = runtime.Background(lambda: add_shacl(self.checked, self.voc))
+        else:
+            add_shacl(self.checked, self.voc)
+            self.done()
+
+    def done(self) -> None:
+        """Wait for the check; `Invalid` when the dataset does not conform."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if not self.checked.report.conforms():
+            raise Invalid(self.checked.report)
+
+
+def checked_for_writing(root: Path) -> tuple[Compiled, Checked]:
+    """Layers 1-3 on the dataset at `root`, compiled (SHACL is left to `Layer4`); `Invalid`
+    when they fail (with SHACL's problems too, as validate gives them)."""
+    from .export import Compiled
+
+    voc = vocabulary(root)
+    with paused_gc():  # a short-lived process: no cycles worth collecting
+        result = check_records(root, voc)
+        if not result.report.conforms():  # every layer's problems, as validate gives them
+            add_shacl(result, voc)
+            raise Invalid(result.report)
+        assert result.graph is not None
+        return Compiled(result.dataset, result.graph, voc), result
+
+
 @dataclass
 class Built:
     """What `build` wrote: the files (in writing order) and what the formats said."""
@@ -251,46 +293,27 @@ def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
     """Validate, then write every format of `FORMATS` that applies and `validation.json`
     into the folder `out`, replaced only once complete; `Invalid` (nothing written) when
     the dataset does not conform."""
-    from .export import FORMATS, Compiled
+    from .export import FORMATS
     from .output import write_chunks, write_dir
     from .progress import progress
 
     out = Path(out)
     root = _folder(data)
-    voc = vocabulary(root)
+    c, result = checked_for_writing(root)
+    formats = [f for f in FORMATS.values() if f.in_build(c)]
+    built = Built(c, result.report, [*(f.file_name for f in formats), "validation.json"])
     with paused_gc():  # a short-lived process: no cycles worth collecting
-        result = check_records(root, voc)
-        if not result.report.conforms():  # every layer's problems, as validate gives them
-            add_shacl(result, voc)
-            raise Invalid(result.report)
-        assert result.graph is not None
-        c = Compiled(result.dataset, result.graph, voc)
-        formats = [f for f in FORMATS.values() if f.in_build(c)]
-        built = Built(c, result.report, [*(f.file_name for f in formats), "validation.json"])
+        shacl = Layer4(result, c.voc, beside=len(c.graph.lines) >= runtime.MIN_TRIPLES)
 
         def fill(tmp: Path) -> None:
-            # On a large graph SHACL runs in a thread while the exports are written:
-            # pyoxigraph loads the store and answers queries without holding the GIL.
-            # Until it has finished the files are only in the temporary folder, which a
-            # failure removes. On a small graph SHACL runs first, and a failure stops
-            # before any export is written.
-            shacl = None
-            if len(c.graph.lines) >= runtime.MIN_TRIPLES:
-                shacl = runtime.Background(lambda: add_shacl(result, voc))
-            else:
-                add_shacl(result, voc)
-                if not result.report.conforms():
-                    raise Invalid(result.report)
+            shacl.start()
             # With the build cache, the store later queries open is loaded meanwhile.
             memo = cache.current()
             store = (runtime.Background(lambda: memo.store(c.graph.fingerprint, c.graph.chunks))
                      if memo is not None and c.graph.fingerprint else None)
             for f in progress(formats, "writing exports"):
                 write_chunks(tmp / f.file_name, f.chunks(c))
-            if shacl is not None:
-                shacl.join()
-                if not result.report.conforms():
-                    raise Invalid(result.report)
+            shacl.done()
             if store is not None:
                 store.join()
             write_chunks(tmp / "validation.json", [render_json(result.report)])

@@ -208,6 +208,13 @@ class Vocabulary:
         """Trust keys, most trusted first."""
         return sorted(self.trust_levels, key=lambda k: -self.trust_levels[k][1])
 
+    def trust_rank(self) -> dict[str, int]:
+        """Trust key -> its place in `trust_order` (0: most trusted), worked out once."""
+        rank = self.memo.get("trust-rank")
+        if rank is None:
+            rank = self.memo["trust-rank"] = {k: n for n, k in enumerate(self.trust_order())}
+        return rank
+
     def scholarly_types(self) -> tuple[str, ...]:
         """The types of scholarly works (kept in Wikidata's scholarly graph)."""
         return tuple(c.name for c in self.classes.values() if c.scholarly)

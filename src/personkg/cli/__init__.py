@@ -298,10 +298,10 @@ def site(data_dir: Path | None, out_dir: Path, site_url: str | None) -> None:
     citations, deprecated claims with reasons, schema.org JSON-LD, a career timeline and
     publications for people) and per source (every fact it supports), .ttl and .jsonld
     beside each page, an index with search, the full dump, dataset metadata and a sitemap."""
-    from ..site import build_site
+    from ..site import site as write_site
 
     site_url = options.site_url(site_url)
-    pages = build_site(options.compiled(data_dir, shacl=True), out_dir, site_url)
+    pages = write_site(options.data(data_dir), out_dir, site_url)
     click.echo(f"wrote {pages} pages to {out_dir} (open {out_dir}/index.html)")
 
 

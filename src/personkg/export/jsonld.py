@@ -5,7 +5,7 @@ needed (or fetched) to read it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import orjson
 
@@ -15,7 +15,8 @@ from ..runtime import paused_gc
 from ..vocab import Vocabulary
 from .turtle import _TYPE_NT, Compactor, _Memo, subjects
 
-__all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context"]
+__all__ = ["to_jsonld", "jsonld_chunks", "jsonld_context", "jsonld_head", "jsonld_document",
+           "JsonldNodes"]
 
 _XSD_STRING = XSD.string
 
@@ -67,42 +68,71 @@ def to_jsonld(graph: CompiledGraph, voc: Vocabulary, compactor: Compactor | None
 _INDENT = orjson.OPT_INDENT_2
 
 
+def jsonld_head(voc: Vocabulary, base: str) -> bytes:
+    """What comes before the first node: the context and the opening of `@graph`."""
+    head = orjson.dumps({"@context": jsonld_context(voc, base)}, option=_INDENT)
+    return head[:-2] + b',\n  "@graph": [\n    '
+
+
+def jsonld_document(head: bytes, nodes: Iterable[bytes]) -> Iterator[bytes]:
+    """A document from `jsonld_head` and node texts (`JsonldNodes.node`), in pieces."""
+    first = True
+    for text in nodes:
+        yield head + text if first else b",\n    " + text
+        first = False
+    yield head[:-len(b"[\n    ")] + b"[]\n}\n" if first else b"\n  ]\n}\n"
+
+
 def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary,
                   compactor: Compactor | None = None) -> Iterator[bytes]:
     """`to_jsonld` as UTF-8, a node at a time: the bytes of `json.dumps(doc, indent=2,
     ensure_ascii=False)` (orjson writes them, a node at a time, indented to its depth)."""
     with paused_gc():
-        c = compactor or Compactor(prefixes(graph.base))
-        ctx = jsonld_context(voc, graph.base)
-        class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
-                       and not v.endswith(("/", "#"))}
-        keys = _Memo(lambda p: c.iri(p[1:-1]).strip("<>"))
-        type_lists: dict[tuple[str, ...], list[str]] = {}
+        node = JsonldNodes(voc, graph.base, compactor).node
+        yield from jsonld_document(jsonld_head(voc, graph.base),
+                                   (node(s, preds) for s, preds in subjects(graph)))
+
+
+class JsonldNodes:
+    """A subject's node object, as indented UTF-8 at the depth of `@graph`, from its
+    predicate -> objects (as `subjects` gives them). Like `TurtleBlocks`, a node depends on
+    nothing else in the graph: `jsonld_document` of some of a graph's nodes, in the order of
+    `subjects`, is that subgraph's `to_jsonld`."""
+
+    def __init__(self, voc: Vocabulary, base: str, compactor: Compactor | None = None):
+        self.c = c = compactor or Compactor(prefixes(base))
+        ctx = jsonld_context(voc, base)
+        self.class_terms = {v: k for k, v in ctx.items() if isinstance(v, str) and ":" in v
+                            and not v.endswith(("/", "#"))}
+        self.keys = _Memo(lambda p: c.iri(p[1:-1]).strip("<>"))
+        self.type_lists: dict[tuple[str, ...], list[str]] = {}
         # IRIs and typed literals (the terms ending in ">") repeat: one value object each
-        repeated = _Memo(lambda o: _value(c, o))
+        self.repeated = _Memo(lambda o: _value(c, o))
+
+    def _type_list(self, types: list[str]) -> list[str]:
+        key = tuple(types)
+        done = self.type_lists.get(key)
+        if done is None:
+            c = self.c
+            done = self.type_lists[key] = sorted(
+                self.class_terms.get(c.nt(o), c.nt(o).strip("<>")) for o in types)
+        return done
+
+    def node(self, s: str, preds: dict[str, list[str]]) -> bytes:
+        c, keys, repeated = self.c, self.keys, self.repeated
 
         def value(o: str) -> object:
             return _value(c, o) if o[-1] != ">" else repeated[o]
 
-        head = orjson.dumps({"@context": ctx}, option=_INDENT)
-        if not graph.canonical():
-            yield head[:-2] + b',\n  "@graph": []\n}\n'
-            return
-        yield head[:-2] + b',\n  "@graph": [\n    '
-        for n, (s, preds) in enumerate(subjects(graph)):
-            node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
-            types = preds.pop(_TYPE_NT, None)
-            if types is not None:
-                key = tuple(types)
-                if key not in type_lists:
-                    type_lists[key] = sorted(class_terms.get(c.nt(o), c.nt(o).strip("<>"))
-                                             for o in types)
-                node["@type"] = type_lists[key]
-            for p, objs in preds.items():  # sorted already, as the lines are
-                if len(objs) == 1:
-                    node[keys[p]] = value(objs[0])
-                else:
-                    node[keys[p]] = sorted(map(value, objs), key=_sort_key)
-            text = orjson.dumps(node, option=_INDENT).replace(b"\n", b"\n    ")
-            yield text if n == 0 else b",\n    " + text
-        yield b"\n  ]\n}\n"
+        node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
+        types = preds.get(_TYPE_NT)
+        if types is not None:
+            node["@type"] = self._type_list(types)
+        for p, objs in preds.items():  # sorted already, as the lines are
+            if p == _TYPE_NT:
+                continue
+            if len(objs) == 1:
+                node[keys[p]] = value(objs[0])
+            else:
+                node[keys[p]] = sorted(map(value, objs), key=_sort_key)
+        return orjson.dumps(node, option=_INDENT).replace(b"\n", b"\n    ")

@@ -14,7 +14,8 @@ from ..namespaces import RDF, XSD, prefixes
 from ..runtime import paused_gc
 from ..vocab import Vocabulary
 
-__all__ = ["to_turtle", "to_ntriples", "turtle_chunks", "ntriples_chunks", "Compactor"]
+__all__ = ["to_turtle", "to_ntriples", "turtle_chunks", "TurtleBlocks", "turtle_header",
+           "ntriples_chunks", "Compactor"]
 
 _RDF_TYPE = RDF.type
 _XSD_STRING = XSD.string
@@ -126,22 +127,38 @@ def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None,
 def turtle_chunks(graph: CompiledGraph, compactor: Compactor | None = None) -> Iterator[str]:
     """`to_turtle`, a subject at a time."""
     with paused_gc():
-        spaces = prefixes(graph.base)
-        c = compactor or Compactor(spaces)
-        name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
-        rank = _Memo(lambda p: (p != _TYPE_NT, name[p])).__getitem__
-        # only IRIs and typed literals end with ">" and change; they repeat: remember them
-        repeated = _Memo(c.nt)
-        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(spaces.items()))
+        yield turtle_header(graph.base)
+        block = TurtleBlocks(compactor or Compactor(prefixes(graph.base))).block
         for s, preds in subjects(graph):
-            parts = []
-            for p in sorted(preds, key=rank) if len(preds) > 1 else preds:
-                objs = preds[p]
-                if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
-                    objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
-                parts.append(name[p] + " " + ", ".join(
-                    [o if o[-1] != ">" else repeated[o] for o in objs]))
-            yield f"\n{repeated[s]}\n    " + " ;\n    ".join(parts) + " .\n"
+            yield block(s, preds)
+
+
+def turtle_header(base: str) -> str:
+    """The `@prefix` lines that begin every Turtle file of a dataset with this base."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes(base).items()))
+
+
+class TurtleBlocks:
+    """A subject's block of Turtle from its predicate -> objects (as `subjects` gives them).
+    A block depends on nothing else in the graph: the blocks of some of a graph's subjects,
+    in the order of `subjects`, after `turtle_header`, are that subgraph's `to_turtle`."""
+
+    def __init__(self, compactor: Compactor):
+        c = compactor
+        self.name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
+        self.rank = _Memo(lambda p: (p != _TYPE_NT, self.name[p])).__getitem__
+        # only IRIs and typed literals end with ">" and change; they repeat: remember them
+        self.repeated = _Memo(c.nt)
+
+    def block(self, s: str, preds: dict[str, list[str]]) -> str:
+        name, repeated, parts = self.name, self.repeated, []
+        for p in sorted(preds, key=self.rank) if len(preds) > 1 else preds:
+            objs = preds[p]
+            if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
+                objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
+            parts.append(name[p] + " " + ", ".join(
+                [o if o[-1] != ">" else repeated[o] for o in objs]))
+        return f"\n{repeated[s]}\n    " + " ;\n    ".join(parts) + " .\n"
 
 
 def ntriples_chunks(graph: CompiledGraph) -> Iterator[str]:

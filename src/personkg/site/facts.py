@@ -39,8 +39,10 @@ def value_view(ds: Dataset, v: Value, is_item: bool) -> View:
 def best_trust(ds: Dataset, voc: Vocabulary, c: Claim) -> str:
     """The trust of the most trusted source among the claim's references ("none": none)."""
     levels = [ds.sources[r.source].trust for r in c.references if r.source in ds.sources]
-    order = {k: n for n, k in enumerate(voc.trust_order())}
-    return min(levels, key=lambda k: order.get(k, 99)) if levels else "none"
+    if not levels:
+        return "none"
+    order = voc.trust_rank()
+    return min(levels, key=lambda k: order.get(k, 99))
 
 
 class Notes:

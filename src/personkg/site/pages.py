@@ -22,64 +22,49 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .. import runtime
-from ..compile import CompiledGraph
+from .. import pipeline, runtime
 from ..errors import RunError
 from ..export import FORMATS, Compiled
-from ..export.jsonld import to_jsonld
 from ..export.schemaorg import CONTEXT, profile_page, schema_type, script_json
-from ..export.turtle import Compactor, to_turtle
 from ..model import Dataset, Entity, Source
-from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, prefixes
 from ..output import write_chunks, write_dir
+from ..resources import data_folder
 from ..vocab import Vocabulary
+from .linked import LinkedData
 from .sections import Context
 from .timeline import timeline_svg
 
-__all__ = ["build_site", "environment"]
+__all__ = ["site", "build_site", "fill_site", "large_site", "environment"]
 
 _HERE = Path(__file__).parent
 STATIC = ("site.css", "search.js")  # copied from static/ to the site's root
 
 
+class _Environment(Environment):
+    """The views the templates read are dicts (`sections`, `facts`): `{{ f.value }}` looks
+    the key up first. Jinja tries an attribute first, and on a dict each of those fails by
+    raising and catching an exception: a fifth of the rendering time of a large site
+    (`benchmarks/site.py`). A key that is not there falls back to Jinja's own lookup."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def environment() -> Environment:
     """The templates of `templates/`, with autoescape on for every file."""
-    return Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True)
-
-
-_VALUE_NODES = (str(PKGPSV), str(PKGPQV))
-
-
-def _entity_triples(by_subject: dict[str, list[ox.Triple]], iri: str) -> list[ox.Triple]:
-    """The entity's own triples, its statements', their references' and their dates' full
-    value nodes (`by_subject`: the compiled graph's triples indexed by subject IRI, built
-    once for the whole site)."""
-    out, seen, todo = [], set(), [iri]
-    while todo:
-        s = todo.pop()
-        if s in seen:
-            continue
-        seen.add(s)
-        for t in by_subject.get(s, []):
-            out.append(t)
-            o = t.object
-            pred = t.predicate.value
-            is_statement = (s == iri and pred.startswith(str(PKGP))
-                            and "/" not in pred[len(str(PKGP)):])
-            if isinstance(o, ox.NamedNode) and (is_statement or pred == str(PROV.wasDerivedFrom)
-                                                or pred.startswith(_VALUE_NODES)):
-                todo.append(o.value)
-    return out
+    return _Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True, auto_reload=False)
 
 
 def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity | Source, type_name: str) -> dict:
@@ -113,24 +98,50 @@ def _dataset_node(c: Compiled, site_url: str, downloads: list) -> dict:
     }
 
 
-#: Records from which a forked process writes half of the pages (a page costs about 10 ms;
+#: Records from which a forked process writes part of the site (a page costs about 3 ms;
 #: a fork, about as much as 5 pages, and the pages are most of a large site's time).
 MIN_PAGES = 500
 
 
-def in_two(work: Callable[[int, int], None], large: bool) -> None:
-    """`work(part, parts)` for every part: on two cores and a large site, part 1 of 2 in a
-    forked process (it shares what was built, copy-on-write, and writes its own files) while
-    this one does part 0; its failure is raised here as one line. Else `work(0, 1)`."""
+def large_site(ds: Dataset) -> bool:
+    """Whether the site of `ds` is written by two processes (when the machine allows)."""
+    return len(ds.entities) + len(ds.sources) >= MIN_PAGES
+
+
+class Batches:
+    """The numbers 0 to `total` - 1, a batch at a time, to whichever process asks first:
+    a counter in shared memory, made before the fork. The two processes do different work
+    besides the pages (SHACL, the linked data), so neither gets a fixed half: both take
+    pages until there are none left, and finish together."""
+
+    def __init__(self, total: int, batch: int = 8):
+        self.total, self.batch = total, batch
+        self.next = multiprocessing.Value("q", 0)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self.next.get_lock():
+                start = self.next.value
+                self.next.value = start + self.batch
+            if start >= self.total:
+                return
+            yield from range(start, min(start + self.batch, self.total))
+
+
+def in_two(there: Callable[[], None], here: Callable[[], None], large: bool) -> None:
+    """`there()` and `here()`: on two cores and a large site, `there` in a forked process
+    (it shares what was built, copy-on-write, and writes its own files) while this one does
+    `here`; its failure is raised here as one line. Else `here()`, then `there()`."""
     if not (large and runtime.can_fork()):
-        work(0, 1)
+        here()
+        there()
         return
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
 
     def child() -> None:
         try:
-            work(1, 2)
+            there()
             send.send(None)
         except BaseException as exc:  # noqa: BLE001 - said to the parent, which raises it
             send.send(f"{type(exc).__name__}: {exc}")
@@ -138,7 +149,7 @@ def in_two(work: Callable[[int, int], None], large: bool) -> None:
     proc = fork.Process(target=child, daemon=True)
     proc.start()
     try:
-        work(0, 2)
+        here()
     finally:
         proc.join()
     failure = receive.recv() if receive.poll() else "it stopped without an answer"
@@ -146,34 +157,67 @@ def in_two(work: Callable[[int, int], None], large: bool) -> None:
         raise RunError(f"writing the site's pages failed in the second process: {failure}")
 
 
+def site(data: Path | str | None, out: Path | str, site_url: str | None = None) -> int:
+    """Validate the dataset at `data`, then write its site into the folder `out` (replaced
+    only once complete); returns the page count. On a site large enough to be written by
+    two processes, SHACL runs in this one while the other writes pages; a failure removes
+    what was written (`pipeline.Invalid`)."""
+    root = data_folder(data)
+    c, checked = pipeline.checked_for_writing(root)
+    # not in a thread: a thread would take the GIL from this process's own pages
+    shacl = pipeline.Layer4(checked, c.voc, beside=False)
+    pages = 0
+
+    def fill(tmp: Path) -> None:
+        nonlocal pages
+        pages = fill_site(c, tmp, site_url, meanwhile=shacl.start)
+        shacl.done()
+
+    write_dir(Path(out), fill, protect=[root])
+    return pages
+
+
 def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
-    """Write the site into `out` (replaced only once complete); returns the page count."""
+    """Write the site of a checked dataset into `out` (replaced only once complete);
+    returns the page count (`site` checks, then writes)."""
+    pages = 0
+
+    def fill(tmp: Path) -> None:
+        nonlocal pages
+        pages = fill_site(c, tmp, site_url)
+
+    write_dir(out, fill, protect=[c.dataset.root])
+    return pages
+
+
+def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
+              meanwhile: Callable[[], None] = lambda: None) -> int:
+    """Write the site into the empty folder `tmp`; returns the page count. On a large site
+    a second process writes every record's Turtle and JSON-LD and the full dumps in those
+    two formats, while this one runs `meanwhile()` (the check that runs beside the writing)
+    and writes the other files; both write HTML pages, taking them in batches (`Batches`)."""
     ds, voc, graph = c.dataset, c.voc, c.graph
     downloads = [f for f in FORMATS.values() if f.in_build(c)]
     site_url = (site_url or ds.site_url).rstrip("/") + "/"
     entities = sorted(ds.entities.values(), key=lambda e: e.id)
     sources = sorted(ds.sources.values(), key=lambda s: s.id)
+    records = [*(e.id for e in entities), *(s.id for s in sources)]
 
     env = environment()
     entity_page, source_page = env.get_template("entity.html"), env.get_template("source.html")
     ctx = Context.of(ds, voc)
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for t in graph.triples:
-        if isinstance(t.subject, ox.NamedNode):  # the compiler mints no blank node
-            by_subject[t.subject.value].append(t)
 
-    compactor = Compactor(prefixes(ds.base))  # one for every page: each IRI compacted once
+    def linked_files() -> None:
+        """Every record's `.ttl` and `.jsonld`, and the dumps from the same blocks."""
+        linked = LinkedData(graph, voc)
+        for rid in records:
+            (tmp / "id" / f"{rid}.ttl").write_text(linked.record_ttl(ds.base + rid),
+                                                   encoding="utf-8")
+            (tmp / "id" / f"{rid}.jsonld").write_bytes(linked.record_jsonld(ds.base + rid))
+        for name, chunks in (("turtle", linked.ttl_chunks), ("jsonld", linked.jsonld_chunks)):
+            write_chunks(tmp / FORMATS[name].file_name, chunks())
 
-    def linked_data(tmp: Path, record_id: str) -> None:
-        sub = CompiledGraph([str(t) for t in _entity_triples(by_subject, ds.base + record_id)],
-                            base=ds.base)
-        (tmp / "id" / f"{record_id}.ttl").write_text(to_turtle(sub, compactor=compactor),
-                                                     encoding="utf-8")
-        (tmp / "id" / f"{record_id}.jsonld").write_text(to_jsonld(sub, voc, compactor),
-                                                        encoding="utf-8")
-
-    def entity_files(tmp: Path, e: Entity) -> None:
-        linked_data(tmp, e.id)
+    def entity_page_file(e: Entity) -> None:
         if e.type == "Person":
             jsonld = profile_page(ds, voc, e.id)
             svg = Markup(timeline_svg(ds, voc, e))  # built from escaped parts
@@ -183,26 +227,29 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
                                   jsonld=_script(jsonld))
         (tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
 
-    def source_files(tmp: Path, s: Source) -> None:
-        linked_data(tmp, s.id)
+    def source_page_file(s: Source) -> None:
         page = source_page.render(up="../", s=ctx.source(s),
                                   jsonld=_script(_schema_node(ds, voc, s, "Source")))
         (tmp / "id" / f"{s.id}.html").write_text(page, encoding="utf-8")
 
-    def record_files(tmp: Path, part: int, parts: int) -> None:
-        for e in entities[part::parts]:
-            entity_files(tmp, e)
-        for s in sources[part::parts]:
-            source_files(tmp, s)
+    writers: list[Callable[[], None]] = [*(partial(entity_page_file, e) for e in entities),
+                                         *(partial(source_page_file, s) for s in sources)]
+    batches = Batches(len(writers))
 
-    def fill(tmp: Path) -> None:
-        (tmp / "id").mkdir()
-        for name in STATIC:
-            shutil.copyfile(_HERE / "static" / name, tmp / name)
-        in_two(lambda part, parts: record_files(tmp, part, parts),
-               len(entities) + len(sources) >= MIN_PAGES)
+    def html_pages() -> None:
+        for i in batches:
+            writers[i]()
+
+    def there() -> None:
+        linked_files()
+        html_pages()
+
+    def here() -> None:
+        meanwhile()
+        html_pages()
         for f in downloads:
-            write_chunks(tmp / f.file_name, f.chunks(c))
+            if f.name not in ("turtle", "jsonld"):  # linked_files writes those two
+                write_chunks(tmp / f.file_name, f.chunks(c))
         dataset_node = _dataset_node(c, site_url, downloads)
         (tmp / "dataset-metadata.jsonld").write_text(
             json.dumps(dataset_node, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -215,10 +262,12 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
             up="", d=index, dataset=dataset_node, triples=len(graph.lines),
             downloads=downloads, jsonld=_script(dataset_node))
         (tmp / "index.html").write_text(page, encoding="utf-8")
-        ids = [e.id for e in entities] + [s.id for s in sources]
-        urls = [site_url + "index.html"] + [site_url + f"id/{i}.html" for i in ids]
+        urls = [site_url + "index.html"] + [site_url + f"id/{i}.html" for i in records]
         (tmp / "sitemap.xml").write_text(
             env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")
 
-    write_dir(out, fill, protect=[ds.root])
-    return len(entities) + len(sources) + 1
+    (tmp / "id").mkdir()
+    for name in STATIC:
+        shutil.copyfile(_HERE / "static" / name, tmp / name)
+    in_two(there, here, large_site(ds))
+    return len(records) + 1

@@ -1,0 +1,92 @@
+"""The site's linked data: each record's `.ttl` and `.jsonld`, and the full dumps, from one
+pass over the compiled graph.
+
+A record's files hold its own triples, its statements', their references' and their dates'
+value nodes. Every subject's Turtle block and JSON-LD node is written once (`TurtleBlocks`,
+`JsonldNodes`: a block does not depend on the rest of the graph), and a record's files are
+the blocks of the subjects it reaches, in the graph's order; the dumps are all the blocks.
+Writing each record's subgraph on its own wrote every block twice (once for the dump) and
+was a third of a large site's time (`benchmarks/site.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..compile import CompiledGraph
+from ..export.jsonld import JsonldNodes, jsonld_document, jsonld_head
+from ..export.turtle import Compactor, TurtleBlocks, subjects, turtle_header
+from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, prefixes
+from ..runtime import paused_gc
+from ..vocab import Vocabulary
+
+__all__ = ["LinkedData"]
+
+_PKGP = f"<{PKGP}"
+_DERIVED = f"<{PROV.wasDerivedFrom}>"
+_VALUE_NODES = (f"<{PKGPSV}", f"<{PKGPQV}")
+
+
+def _is_statement_link(p: str) -> bool:
+    """`pkgp:P` (an entity's link to its statement), not `pkgp:` followed by a path."""
+    return p.startswith(_PKGP) and "/" not in p[len(_PKGP):]
+
+
+class LinkedData:
+    """Every subject's Turtle block, JSON-LD node and links, in the graph's order."""
+
+    def __init__(self, graph: CompiledGraph, voc: Vocabulary):
+        compactor = Compactor(prefixes(graph.base))
+        block = TurtleBlocks(compactor).block
+        node = JsonldNodes(voc, graph.base, compactor).node
+        self.base = graph.base
+        self.ttl_head = turtle_header(graph.base)
+        self.jsonld_head = jsonld_head(voc, graph.base)
+        self.order: dict[str, int] = {}
+        self.ttl: list[str] = []
+        self.jsonld: list[bytes] = []
+        #: subject -> (its statements, the references and value nodes it links to)
+        self.links: dict[str, tuple[list[str], list[str]]] = {}
+        with paused_gc():
+            for s, preds in subjects(graph):
+                self.order[s] = len(self.ttl)
+                self.ttl.append(block(s, preds))
+                self.jsonld.append(node(s, preds))
+                statements, others = [], []
+                for p, objs in preds.items():
+                    if p == _DERIVED or p.startswith(_VALUE_NODES):
+                        others += [o for o in objs if o[0] == "<"]
+                    elif _is_statement_link(p):
+                        statements += [o for o in objs if o[0] == "<"]
+                if statements or others:
+                    self.links[s] = (statements, others)
+
+    def _reached(self, record_iri: str) -> list[int]:
+        """The positions of the record's subject and of every subject it reaches: its
+        statements, and from any of them their references and value nodes."""
+        root = f"<{record_iri}>"
+        todo, seen = [root], {root}
+        while todo:
+            s = todo.pop()
+            statements, others = self.links.get(s, ((), ()))
+            for o in (*statements, *others) if s == root else others:
+                if o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+        return sorted(self.order[s] for s in seen if s in self.order)
+
+    def record_ttl(self, record_iri: str) -> str:
+        return self.ttl_head + "".join([self.ttl[i] for i in self._reached(record_iri)])
+
+    def record_jsonld(self, record_iri: str) -> bytes:
+        return b"".join(jsonld_document(self.jsonld_head,
+                                        [self.jsonld[i] for i in self._reached(record_iri)]))
+
+    def ttl_chunks(self) -> Iterator[str]:
+        """The whole graph as Turtle: `turtle.turtle_chunks`'s bytes."""
+        yield self.ttl_head
+        yield from self.ttl
+
+    def jsonld_chunks(self) -> Iterator[bytes]:
+        """The whole graph as JSON-LD: `jsonld.jsonld_chunks`'s bytes."""
+        return jsonld_document(self.jsonld_head, self.jsonld)
