@@ -20,13 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import WORK, dataset, run
-
-#: Where the outputs are written: a RAM folder when there is one. On the disk of the machine
-#: the figures were taken on, creating a file took from 0.05 to 0.9 ms depending on which
-#: folder it was in (ext4 skips recently freed inodes one by one), and the site creates
-#: three files per record: its figures then measured the disk more than personkg.
-SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+from common import SCRATCH, WORK, dataset, run
 
 
 def measure(n: int, runs: int, work: Path = WORK,

@@ -77,22 +77,27 @@ def test_batches_give_every_page_to_exactly_one_process():
     batches = pages.Batches(203, batch=8)
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
+    second_began = ctx.Event()
 
-    def taker(pause: float) -> None:
+    def taker(first: bool) -> None:
         got = []
         for i in batches:
             got.append(i)
-            time.sleep(pause)
+            if first and len(got) == 8:  # after its first batch, until the other has one
+                second_began.wait(30)
+            if not first:
+                second_began.set()
+                time.sleep(0.001)
         send.send(got)
 
-    procs = [ctx.Process(target=taker, args=(p,)) for p in (0.0, 0.001)]
+    procs = [ctx.Process(target=taker, args=(first,)) for first in (True, False)]
     for p in procs:
         p.start()
     got = [receive.recv() for _ in procs]
     for p in procs:
         p.join()
     assert sorted(got[0] + got[1]) == list(range(203))
-    assert got[0] and got[1]  # both took some: the slower one did not wait for the other
+    assert got[0] and got[1]
     assert list(pages.Batches(0)) == [] and list(pages.Batches(3, batch=8)) == [0, 1, 2]
 
 

@@ -8,6 +8,7 @@ generators, the exporters) asks it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -170,15 +171,18 @@ class Vocabulary:
     def kinds(self) -> list[str]:
         return sorted({c.kind for c in self.classes.values() if c.kind})
 
-    def claims_for(self, type_name: str) -> list[Property]:
-        """Claim properties a record of this type may use, in ontology key order (worked
-        out once per type: the exporters ask for every work)."""
-        key = f"claims-for:{type_name}"
+    def _listed(self, key: str, make: Callable[[], list[Property]]) -> list[Property]:
+        """`make()`, worked out once per vocabulary (the exporters and the site's pages ask
+        the same of every record); a copy, which the caller may change."""
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = [p for p in self.claims.values()
-                                      if any(self.is_a(type_name, d) for d in p.domain)]
+            found = self.memo[key] = make()
         return list(found)
+
+    def claims_for(self, type_name: str) -> list[Property]:
+        """Claim properties a record of this type may use, in ontology key order."""
+        return self._listed(f"claims-for:{type_name}", lambda: [
+            p for p in self.claims.values() if any(self.is_a(type_name, d) for d in p.domain)])
 
     def entity_classes(self) -> list[EntityClass]:
         return [c for c in self.classes.values() if c.kind and c.kind != "sources"]
@@ -186,16 +190,19 @@ class Vocabulary:
     def profile_properties(self, type_name: str) -> list[Property]:
         """The claim properties a ProfilePage of this type shows: those with a schema.org
         counterpart, by `profile_order`, then in ontology order."""
-        shown = [p for p in self.claims_for(type_name) if p.schema_org]
-        return sorted(shown, key=lambda p: _or_last(p.profile_order))
+        return self._listed(f"profile:{type_name}", lambda: sorted(
+            [p for p in self.claims_for(type_name) if p.schema_org],
+            key=lambda p: _or_last(p.profile_order)))
 
     def identifiers(self, type_name: str) -> list[Property]:
         """The identifier properties of this type (those with a page: `same_as`)."""
-        return [p for p in self.claims_for(type_name) if p.same_as]
+        return self._listed(f"identifiers:{type_name}",
+                            lambda: [p for p in self.claims_for(type_name) if p.same_as])
 
     def by_schema_org(self, type_name: str, term: str) -> list[Property]:
         """The claim properties of this type that map to schema.org `term` ("author")."""
-        return [p for p in self.claims_for(type_name) if p.schema_org == SCHEMA_NS + term]
+        return self._listed(f"schema-org:{type_name}:{term}", lambda: [
+            p for p in self.claims_for(type_name) if p.schema_org == SCHEMA_NS + term])
 
     def qualifier_for(self, prop: Property, term: str) -> str | None:
         """The key of `prop`'s qualifier that maps to schema.org `term`, if any."""

@@ -202,7 +202,18 @@ def _first(ds: Dataset, voc: Vocabulary, w: Entity, term: str, low: set[str]) ->
 
 def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, object] | None:
     """A scholarly work that `author_id` wrote, with its authors in order (a JSON-LD list:
-    schema.org's `author` is unordered), or None."""
+    schema.org's `author` is unordered), or None. Worked out once per work: each of its
+    authors' pages shows the same node."""
+    nodes: dict[str, tuple[set[str], dict[str, object]]] = ds.memo.setdefault(
+        "schemaorg-work-nodes", {})
+    if w.id not in nodes:
+        nodes[w.id] = _work_node(ds, voc, w)
+    ids, art = nodes[w.id]
+    return art if author_id in ids else None
+
+
+def _work_node(ds: Dataset, voc: Vocabulary, w: Entity) -> tuple[set[str], dict[str, object]]:
+    """The work's author records, and its node for `_work`."""
     low = voc.low_trust
     authors: list[tuple[int, dict[str, object]]] = []
     ids = set()
@@ -218,8 +229,6 @@ def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, 
             authors.append((at, {"@type": "Person", "@id": ds.base + str(c.value),
                                  "name": str(shown or ds.entities[str(c.value)].name)}))
     authors.sort(key=lambda a: a[0])
-    if author_id not in ids:
-        return None
     art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
     art["name"] = _first(ds, voc, w, "headline", low) or w.name
     published = _first(ds, voc, w, "datePublished", low)
@@ -232,7 +241,7 @@ def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, 
     if url:
         art["url"] = url
     art["author"] = {"@list": [node for _, node in authors]}
-    return art
+    return ids, art
 
 
 def has_person(ds: Dataset) -> bool:

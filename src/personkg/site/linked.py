@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from ..compile import CompiledGraph
 from ..export.jsonld import JsonldNodes, jsonld_document, jsonld_head
-from ..export.turtle import Compactor, TurtleBlocks, subjects, turtle_header
+from ..export.turtle import Compactor, TurtleBlocks, _Memo, subjects, turtle_header
 from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, prefixes
 from ..runtime import paused_gc
 from ..vocab import Vocabulary
@@ -27,9 +27,16 @@ _DERIVED = f"<{PROV.wasDerivedFrom}>"
 _VALUE_NODES = (f"<{PKGPSV}", f"<{PKGPQV}")
 
 
-def _is_statement_link(p: str) -> bool:
-    """`pkgp:P` (an entity's link to its statement), not `pkgp:` followed by a path."""
-    return p.startswith(_PKGP) and "/" not in p[len(_PKGP):]
+_STATEMENT, _FOLLOWED = 1, 2
+
+
+def _link_kind(p: str) -> int:
+    """What a predicate (in N-Triples) links to: `_FOLLOWED` for a reference
+    (`prov:wasDerivedFrom`) or a full value node (`pkgpsv:`, `pkgpqv:`), `_STATEMENT` for
+    `pkgp:P` (an entity's link to its statement, not `pkgp:` followed by a path), else 0."""
+    if p == _DERIVED or p.startswith(_VALUE_NODES):
+        return _FOLLOWED
+    return _STATEMENT if p.startswith(_PKGP) and "/" not in p[len(_PKGP):] else 0
 
 
 class LinkedData:
@@ -47,17 +54,19 @@ class LinkedData:
         self.jsonld: list[bytes] = []
         #: subject -> (its statements, the references and value nodes it links to)
         self.links: dict[str, tuple[list[str], list[str]]] = {}
+        link_kind = _Memo(_link_kind)
         with paused_gc():
             for s, preds in subjects(graph):
                 self.order[s] = len(self.ttl)
                 self.ttl.append(block(s, preds))
                 self.jsonld.append(node(s, preds))
-                statements, others = [], []
+                statements: list[str] = []
+                others: list[str] = []
                 for p, objs in preds.items():
-                    if p == _DERIVED or p.startswith(_VALUE_NODES):
-                        others += [o for o in objs if o[0] == "<"]
-                    elif _is_statement_link(p):
-                        statements += [o for o in objs if o[0] == "<"]
+                    kind = link_kind[p]
+                    if kind:
+                        (statements if kind == _STATEMENT else others).extend(
+                            [o for o in objs if o[0] == "<"])
                 if statements or others:
                     self.links[s] = (statements, others)
 

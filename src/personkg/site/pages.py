@@ -246,7 +246,10 @@ def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
 
     def here() -> None:
         meanwhile()
-        html_pages()
+        other_files()
+        html_pages()  # last: the pages even out what the two processes do before them
+
+    def other_files() -> None:
         for f in downloads:
             if f.name not in ("turtle", "jsonld"):  # linked_files writes those two
                 write_chunks(tmp / f.file_name, f.chunks(c))
