@@ -123,3 +123,35 @@ def test_a_site_that_fails_shacl_writes_nothing(tmp_path, people):
     assert [ln for ln in site.err.splitlines() if ".yaml:" in ln] == problems
     assert site.err.endswith("the dataset does not validate; nothing was written\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+@pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")
+def test_a_failure_here_stops_the_second_process(tmp_path):
+    """SHACL fails in this process while the other writes pages: the other is stopped
+    (its files are in the folder the failure removes), not waited for."""
+    import time
+
+    def there() -> None:
+        time.sleep(60)
+        (tmp_path / "written").write_text("late")
+
+    def here() -> None:
+        raise ValueError("does not conform")
+
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        pages.in_two(there, here, True)
+    assert time.monotonic() - start < 30  # not the 60 s the other process would take
+    assert not (tmp_path / "written").exists()
+
+
+def test_without_shared_semaphores_the_site_is_one_process(monkeypatch):
+    import multiprocessing
+
+    def no_semaphores(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing, "Value", no_semaphores)
+    batches = pages.Batches(20, batch=8, shared=True)
+    assert batches.shared is False and list(batches) == list(range(20))
+    assert list(pages.Batches(5, shared=False)) == [0, 1, 2, 3, 4]

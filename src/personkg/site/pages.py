@@ -19,6 +19,7 @@ processing of the whole graph).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import shutil
@@ -108,15 +109,31 @@ def large_site(ds: Dataset) -> bool:
     return len(ds.entities) + len(ds.sources) >= MIN_PAGES
 
 
+class _Counter:
+    """A counter for one process, shaped as `multiprocessing.Value`."""
+
+    value = 0
+
+    def get_lock(self) -> contextlib.nullcontext:
+        return contextlib.nullcontext()
+
+
 class Batches:
     """The numbers 0 to `total` - 1, a batch at a time, to whichever process asks first:
     a counter in shared memory, made before the fork. The two processes do different work
     besides the pages (SHACL, the linked data), so neither gets a fixed half: both take
-    pages until there are none left, and finish together."""
+    pages until there are none left, and finish together. `shared` is False when asked for
+    one process, or when the system has no shared semaphores (some sandboxes): the site is
+    then written by one process."""
 
-    def __init__(self, total: int, batch: int = 8):
-        self.total, self.batch = total, batch
-        self.next = multiprocessing.Value("q", 0)
+    def __init__(self, total: int, batch: int = 8, shared: bool = True):
+        self.total, self.batch, self.shared = total, batch, shared
+        self.next: Any = _Counter()
+        if shared:
+            try:
+                self.next = multiprocessing.Value("q", 0)
+            except OSError:
+                self.shared = False
 
     def __iter__(self) -> Iterator[int]:
         while True:
@@ -150,6 +167,9 @@ def in_two(there: Callable[[], None], here: Callable[[], None], large: bool) -> 
     proc.start()
     try:
         here()
+    except BaseException:
+        proc.terminate()  # its files are in the folder the failure removes
+        raise
     finally:
         proc.join()
     failure = receive.recv() if receive.poll() else "it stopped without an answer"
@@ -234,7 +254,7 @@ def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
 
     writers: list[Callable[[], None]] = [*(partial(entity_page_file, e) for e in entities),
                                          *(partial(source_page_file, s) for s in sources)]
-    batches = Batches(len(writers))
+    batches = Batches(len(writers), shared=large_site(ds) and runtime.can_fork())
 
     def html_pages() -> None:
         for i in batches:
@@ -272,5 +292,5 @@ def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
     (tmp / "id").mkdir()
     for name in STATIC:
         shutil.copyfile(_HERE / "static" / name, tmp / name)
-    in_two(there, here, large_site(ds))
+    in_two(there, here, batches.shared)
     return len(records) + 1
