@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import FIXTURES, REPO
 from personkg import runtime
 from personkg.errors import RunError
 from personkg.pipeline import compiled
@@ -155,3 +155,60 @@ def test_without_shared_semaphores_the_site_is_one_process(monkeypatch):
     batches = pages.Batches(20, batch=8, shared=True)
     assert batches.shared is False and list(batches) == list(range(20))
     assert list(pages.Batches(5, shared=False)) == [0, 1, 2, 3, 4]
+
+
+def _shacl_only_defect(tmp_path: Path) -> Path:
+    """The mini fixture with two authors sharing a series ordinal: layers 1-3 pass, SHACL
+    (duplicate-series-ordinal) fails."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini", data)
+    paper = data / "works" / "example-paper.yaml"
+    text = paper.read_text(encoding="utf-8")
+    assert "series_ordinal: 2" in text
+    paper.write_text(text.replace("series_ordinal: 2", "series_ordinal: 1"), encoding="utf-8")
+    compiled(data, shacl=False)  # layers 1-3 pass
+    return data
+
+
+@pytest.mark.parametrize("command", ["site", "build"])
+def test_shacl_problems_come_before_a_bad_out_folder(tmp_path, command):
+    """SHACL runs while the folder is written, but a dataset's problems are reported before
+    its --out is judged, as for layers 1-3: exit 1 with the problem, not exit 2."""
+    from conftest import run_process
+
+    data = _shacl_only_defect(tmp_path)
+    not_a_folder = tmp_path / "out"
+    not_a_folder.write_text("a file", encoding="utf-8")
+    result = run_process(command, "--no-cache", "--data", str(data), "--out",
+                         str(not_a_folder))
+    assert result.code == 1 and "duplicate-series-ordinal" in result.err
+    assert not_a_folder.read_text(encoding="utf-8") == "a file"
+    ok = run_process(command, "--no-cache", "--data", str(FIXTURES / "mini"), "--out",
+                     str(not_a_folder))
+    assert ok.code == 2 and ok.err.count("\n") == 1 and "is not a folder" in ok.err
+
+
+@pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")
+def test_an_interrupt_while_waiting_for_the_second_process_stops_it(tmp_path):
+    """This process has done its part and waits; an interrupt then stops the other one too
+    (it would go on writing into the folder the interrupt removes)."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def there() -> None:
+        time.sleep(3)
+        (tmp_path / "written").write_text("late")
+
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pages.in_two(there, lambda: None, True)  # here() is done at once: it waits
+    finally:
+        timer.cancel()
+    time.sleep(4)
+    assert not (tmp_path / "written").exists()

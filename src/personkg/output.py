@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_bytes", "write_many", "write_dir", "write_chunks", "MARKER"]
+__all__ = ["write_file", "write_bytes", "write_many", "write_dir", "write_chunks", "MARKER",
+           "check_folder_target"]
 
 #: The file every folder written by `write_dir` carries: it may be replaced by the next run.
 MARKER = ".personkg-output"
@@ -115,6 +116,17 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+def check_folder_target(path: Path, protect: Iterable[Path] = ()) -> Path:
+    """What `write_dir` checks before it writes anything (`RunError` when `path` cannot be
+    the folder): its parent folder exists, and `_check_target`. Returns the parent."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise RunError(f"{path}: folder {parent} does not exist")
+    _check_target(path, protect)
+    return parent
+
+
 def _check_target(path: Path, protect: Iterable[Path]) -> None:
     """`path` may be written only where it loses nothing: not the data, not a folder that
     holds the data, not a folder with files of its own."""
@@ -173,10 +185,7 @@ def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] 
     lets the next run replace it; a folder that is the user's own from then on (a new
     dataset) does not."""
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise RunError(f"{path}: folder {parent} does not exist")
-    _check_target(path, protect)
+    parent = check_folder_target(path, protect)
     _remove_stale(parent, path.name)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{_PARTIAL}{os.getpid()}-", dir=parent))

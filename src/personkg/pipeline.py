@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 
 from . import cache, runtime
 from .checks.report import Report, render_json
-from .errors import DataError
+from .errors import DataError, RunError
 from .namespaces import DEFAULT_BASE
 from .resources import data_folder, resource_dir
 from .runtime import paused_gc, release_memory
@@ -264,6 +265,20 @@ class Layer4:
         if not self.checked.report.conforms():
             raise Invalid(self.checked.report)
 
+    def write(self, out: Path, fill: Callable[[Path], None], protect: list[Path]) -> None:
+        """`output.write_dir(out, fill)`, where `fill` calls `start()` and `done()`. When
+        `out` cannot be written, the dataset's problems come first, as they do for layers
+        1-3: SHACL runs, and `Invalid` is raised before the folder's `RunError`."""
+        from .output import check_folder_target, write_dir
+
+        try:
+            check_folder_target(out, protect)
+        except RunError:
+            self.beside = False
+            self.start()
+            raise
+        write_dir(out, fill, protect=protect)
+
 
 def checked_for_writing(root: Path) -> tuple[Compiled, Checked]:
     """Layers 1-3 on the dataset at `root`, compiled (SHACL is left to `Layer4`); `Invalid`
@@ -294,7 +309,7 @@ def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
     into the folder `out`, replaced only once complete; `Invalid` (nothing written) when
     the dataset does not conform."""
     from .export import FORMATS
-    from .output import write_chunks, write_dir
+    from .output import write_chunks
     from .progress import progress
 
     out = Path(out)
@@ -318,5 +333,5 @@ def build(data: Path | str | None = None, out: Path | str = "build") -> Built:
                 store.join()
             write_chunks(tmp / "validation.json", [render_json(result.report)])
 
-        write_dir(out, fill, protect=[root])
+        shacl.write(out, fill, [root])
     return built

@@ -167,11 +167,11 @@ def in_two(there: Callable[[], None], here: Callable[[], None], large: bool) -> 
     proc.start()
     try:
         here()
-    except BaseException:
-        proc.terminate()  # its files are in the folder the failure removes
-        raise
-    finally:
         proc.join()
+    except BaseException:  # here, or an interrupt while waiting: the other process stops
+        proc.terminate()  # (its files are in the folder the failure removes)
+        proc.join()
+        raise
     failure = receive.recv() if receive.poll() else "it stopped without an answer"
     if failure is not None or proc.exitcode != 0:
         raise RunError(f"writing the site's pages failed in the second process: {failure}")
@@ -193,7 +193,7 @@ def site(data: Path | str | None, out: Path | str, site_url: str | None = None) 
         pages = fill_site(c, tmp, site_url, meanwhile=shacl.start)
         shacl.done()
 
-    write_dir(Path(out), fill, protect=[root])
+    shacl.write(Path(out), fill, [root])
     return pages
 
 
