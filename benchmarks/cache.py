@@ -20,7 +20,6 @@ edited record at most 0.4 of a cold validate.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -29,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import WORK, dataset, run
+from common import WORK, dataset, options, parsed, publish, run
 
 FLOOR = """import sys, pyoxigraph as ox
 store = ox.Store()
@@ -122,20 +121,11 @@ def table(results: dict[int, dict[str, list[float]]], runs: int, query: str) -> 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=3)
+    ap = options(__doc__)
     ap.add_argument("--query", default="entities-by-type")
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
-    args = ap.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
-    results = {n: measure(n, args.runs, args.query, args.work)
-               for n in (int(s) for s in args.sizes.split(","))}
-    text = table(results, args.runs, args.query)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    args = parsed(ap)
+    results = {n: measure(n, args.runs, args.query, args.work) for n in args.sizes}
+    publish(table(results, args.runs, args.query), args.out)
 
 
 if __name__ == "__main__":

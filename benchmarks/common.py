@@ -1,7 +1,9 @@
-"""What the benchmark scripts share: the generated datasets and a timed personkg process."""
+"""What the benchmark scripts share: the generated datasets, a timed personkg process, their
+common options and where a table goes."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -39,3 +41,37 @@ def run(*args: str, program: list[str] | None = None) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"{' '.join(program or ['personkg', *args])} failed (status {status})")
     return wall, usage.ru_maxrss / 1024
+
+
+def options(doc: str, sizes: str | None = "1000,10000", runs: int = 3,
+            scratch: bool = False) -> argparse.ArgumentParser:
+    """A parser with the options the benchmarks share: `--sizes` (unless None), `--runs`,
+    `--out` (the table's file), `--work` (where the data is generated) and, with `scratch`,
+    `--scratch` (where outputs are written)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    if sizes is not None:
+        ap.add_argument("--sizes", default=sizes, type=lambda s: [int(n) for n in s.split(",")],
+                        help=f"people, comma-separated [default: {sizes}]")
+    ap.add_argument("--runs", type=int, default=runs)
+    ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
+    ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
+    if scratch:
+        ap.add_argument("--scratch", type=Path, default=SCRATCH or WORK,
+                        help=f"where the outputs are written [default: {SCRATCH or WORK}]")
+    return ap
+
+
+def parsed(ap: argparse.ArgumentParser) -> argparse.Namespace:
+    """The options, with the folders they name made."""
+    args = ap.parse_args()
+    for name in ("work", "scratch"):
+        if getattr(args, name, None) is not None:
+            getattr(args, name).mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def publish(text: str, out: Path | None) -> None:
+    """A benchmark's table: printed, and written to `out` when given."""
+    print(text)
+    if out:
+        out.write_text(text, encoding="utf-8")

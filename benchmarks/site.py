@@ -13,14 +13,13 @@ JSON-LD file per entity).
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from common import SCRATCH, WORK, dataset, run
+from common import SCRATCH, WORK, dataset, options, parsed, publish, run
 
 
 def measure(n: int, runs: int, work: Path = WORK,
@@ -57,21 +56,9 @@ def table(results: dict[int, dict[str, float]], runs: int, scratch: Path | None)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
-    ap.add_argument("--scratch", type=Path, default=SCRATCH,
-                    help=f"where the outputs are written [default: {SCRATCH or 'the work folder'}]")
-    args = ap.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
-    results = {n: measure(n, args.runs, args.work, args.scratch)
-               for n in (int(s) for s in args.sizes.split(","))}
-    text = table(results, args.runs, args.scratch)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    args = parsed(options(__doc__, scratch=True))
+    results = {n: measure(n, args.runs, args.work, args.scratch) for n in args.sizes}
+    publish(table(results, args.runs, args.scratch), args.out)
 
 
 if __name__ == "__main__":

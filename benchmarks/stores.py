@@ -20,7 +20,6 @@ compared across the three stores (rows as sets, and GROUP_CONCAT parts as sets).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import os
@@ -32,10 +31,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-WORK = REPO / ".cache" / "bench"  # not build/: `make demo` writes there
-PERSONKG = Path(sys.executable).with_name("personkg")
+from common import PERSONKG, REPO, dataset, options, parsed, publish
+
 sys.path.insert(0, str(REPO / "tests"))  # the servers the test suite starts
 
 import pyoxigraph as ox  # noqa: E402
@@ -56,14 +53,6 @@ from personkg.remote import Endpoint  # noqa: E402
 #: the revision whose queries/*.rq are "before" (the texts before they named statement links)
 BEFORE = "21969ae"
 STORES = ("embedded", "Oxigraph", "Virtuoso")
-
-
-def _dataset(n: int, work: Path) -> Path:
-    path = work / f"people-{n}-defects-0"
-    if not (path / "dataset.yaml").is_file():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--people", str(n),
-                        "--defects", "0", "--out", str(path)], check=True)
-    return path
 
 
 def _before(ref: str, name: str) -> str | None:
@@ -99,7 +88,7 @@ def _time(run: Runner, text: str, runs: int) -> tuple[float | None, str, str]:
 
 
 def measure(people: int, runs: int, before_ref: str, work: Path) -> tuple[list[dict], int]:
-    data = _dataset(people, work)
+    data = dataset(people, work)
     base, subject = describe(data)
     nt = subprocess.run([str(PERSONKG), "export", "--data", str(data), "--format", "ntriples"],
                         check=True, capture_output=True).stdout
@@ -184,19 +173,12 @@ def table(results: list[dict], people: int, triples: int, runs: int, ref: str) -
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = options(__doc__, sizes=None)
     ap.add_argument("--people", type=int, default=1000)
-    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--before", default=BEFORE, help="git revision of the 'before' queries")
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
-    args = ap.parse_args()
-    args.work.mkdir(parents=True, exist_ok=True)
+    args = parsed(ap)
     results, triples = measure(args.people, args.runs, args.before, args.work)
-    text = table(results, args.people, triples, args.runs, args.before)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    publish(table(results, args.people, triples, args.runs, args.before), args.out)
     if not all(r["agree"] for r in results) or any(r["Virtuoso"] is None for r in results):
         raise SystemExit("stores.py: a query was stopped or the stores disagree (see above)")
 

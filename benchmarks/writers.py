@@ -9,7 +9,6 @@ pyoxigraph one only here, by replacing the format's writer in the benchmark's pr
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -17,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import SCRATCH, WORK, dataset, run
+from common import WORK, dataset, options, parsed, publish, run
 
 ONE_RUN = """import hashlib, json, sys, time
 import pyoxigraph as ox
@@ -53,9 +52,9 @@ main(sys.argv[1:])
 """
 
 
-def builds(n: int, runs: int, scratch: Path) -> dict[str, float]:
+def builds(n: int, runs: int, scratch: Path, work: Path = WORK) -> dict[str, float]:
     """Median wall time of `build` with each Turtle writer, runs interleaved."""
-    data = dataset(n, WORK)
+    data = dataset(n, work)
     times: dict[str, list[float]] = {"ours": [], "pyoxigraph": []}
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         for i in range(runs):
@@ -68,8 +67,8 @@ def builds(n: int, runs: int, scratch: Path) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in times.items()}
 
 
-def measure(n: int, runs: int) -> dict:
-    data = dataset(n, WORK)
+def measure(n: int, runs: int, work: Path = WORK) -> dict:
+    data = dataset(n, work)
     rows = [json.loads(subprocess.run([sys.executable, "-c", ONE_RUN, str(data)], check=True,
                                       capture_output=True, text=True).stdout)
             for _ in range(runs)]
@@ -79,22 +78,15 @@ def measure(n: int, runs: int) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--scratch", type=Path, default=SCRATCH or WORK,
-                    help="where the builds are written [default: a RAM folder if any]")
-    args = ap.parse_args()
-    args.scratch.mkdir(parents=True, exist_ok=True)
+    args = parsed(options(__doc__, scratch=True))
     lines = ["# The Turtle writer against pyoxigraph's serializer", "",
              f"`benchmarks/writers.py`: fastest of {args.runs} fresh processes each; "
              "\"same bytes\": every run gave one output.", "",
              "| people | personkg's writer | same bytes | pyoxigraph (project prefixes) | "
              "same bytes |", "|---:|---:|---|---:|---|"]
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = args.sizes
     for n in sizes:
-        r = measure(n, args.runs)
+        r = measure(n, args.runs, args.work)
         lines.append(f"| {n:,} | {r['ours']:.2f} s | {'yes' if r['ours_same'] else 'no'} | "
                      f"{r['pyoxigraph']:.2f} s | {'yes' if r['pyoxigraph_same'] else 'no'} |")
     lines += ["", f"The whole `personkg build --no-cache` with each (medians of {args.runs} "
@@ -102,13 +94,10 @@ def main() -> None:
               "| people | build, personkg's writer | build, pyoxigraph's | saved |",
               "|---:|---:|---:|---:|"]
     for n in sizes:
-        b = builds(n, args.runs, args.scratch)
+        b = builds(n, args.runs, args.scratch, args.work)
         lines.append(f"| {n:,} | {b['ours']:.1f} s | {b['pyoxigraph']:.1f} s | "
                      f"{(b['ours'] - b['pyoxigraph']) / b['ours']:.0%} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    publish("\n".join(lines) + "\n", args.out)
 
 
 if __name__ == "__main__":

@@ -254,8 +254,11 @@ class Layer4:
         if self.beside:
             self.thread = runtime.Background(lambda: add_shacl(self.checked, self.voc))
         else:
-            add_shacl(self.checked, self.voc)
-            self.done()
+            self._now()
+
+    def _now(self) -> None:
+        add_shacl(self.checked, self.voc)
+        self.done()
 
     def done(self) -> None:
         """Wait for the check; `Invalid` when the dataset does not conform."""
@@ -274,8 +277,7 @@ class Layer4:
         try:
             check_folder_target(out, protect)
         except RunError:
-            self.beside = False
-            self.start()
+            self._now()
             raise
         write_dir(out, fill, protect=protect)
 

@@ -20,7 +20,11 @@ from ..namespaces import PKGP, PKGPQV, PKGPSV, PROV, prefixes
 from ..runtime import paused_gc
 from ..vocab import Vocabulary
 
-__all__ = ["LinkedData"]
+__all__ = ["LinkedData", "FORMATS_WRITTEN"]
+
+#: The dumps `LinkedData` writes itself (names in `export.FORMATS`), from the blocks of the
+#: records' files.
+FORMATS_WRITTEN = ("turtle", "jsonld")
 
 _PKGP = f"<{PKGP}"
 _DERIVED = f"<{PROV.wasDerivedFrom}>"
@@ -46,7 +50,6 @@ class LinkedData:
         compactor = Compactor(prefixes(graph.base))
         block = TurtleBlocks(compactor).block
         node = JsonldNodes(voc, graph.base, compactor).node
-        self.base = graph.base
         self.ttl_head = turtle_header(graph.base)
         self.jsonld_head = jsonld_head(voc, graph.base)
         self.order: dict[str, int] = {}
@@ -99,3 +102,7 @@ class LinkedData:
     def jsonld_chunks(self) -> Iterator[bytes]:
         """The whole graph as JSON-LD: `jsonld.jsonld_chunks`'s bytes."""
         return jsonld_document(self.jsonld_head, self.jsonld)
+
+    def dump(self, name: str) -> Iterator[str] | Iterator[bytes]:
+        """The chunks of the format `name` of `FORMATS_WRITTEN`."""
+        return self.ttl_chunks() if name == "turtle" else self.jsonld_chunks()

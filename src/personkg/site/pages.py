@@ -39,7 +39,7 @@ from ..model import Dataset, Entity, Source
 from ..output import write_chunks, write_dir
 from ..resources import data_folder
 from ..vocab import Vocabulary
-from .linked import LinkedData
+from .linked import FORMATS_WRITTEN, LinkedData
 from .sections import Context
 from .timeline import timeline_svg
 
@@ -234,8 +234,8 @@ def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
             (tmp / "id" / f"{rid}.ttl").write_text(linked.record_ttl(ds.base + rid),
                                                    encoding="utf-8")
             (tmp / "id" / f"{rid}.jsonld").write_bytes(linked.record_jsonld(ds.base + rid))
-        for name, chunks in (("turtle", linked.ttl_chunks), ("jsonld", linked.jsonld_chunks)):
-            write_chunks(tmp / FORMATS[name].file_name, chunks())
+        for name in FORMATS_WRITTEN:
+            write_chunks(tmp / FORMATS[name].file_name, linked.dump(name))
 
     def entity_page_file(e: Entity) -> None:
         if e.type == "Person":
@@ -271,7 +271,7 @@ def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
 
     def other_files() -> None:
         for f in downloads:
-            if f.name not in ("turtle", "jsonld"):  # linked_files writes those two
+            if f.name not in FORMATS_WRITTEN:  # linked_files writes those
                 write_chunks(tmp / f.file_name, f.chunks(c))
         dataset_node = _dataset_node(c, site_url, downloads)
         (tmp / "dataset-metadata.jsonld").write_text(
