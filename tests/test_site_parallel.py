@@ -1,4 +1,5 @@
-"""A large site is written by two processes (the second: the linked data and half the pages):
+"""A large site is written by two processes (the second: pages from the start, while this one
+compiles the graph, runs SHACL and writes the linked data):
 the same bytes as one process, and a failure in the second process is one line, raised in
 the first."""
 
@@ -46,6 +47,39 @@ def test_two_processes_write_the_same_site_as_one(tmp_path, monkeypatch):
     pages.build_site(compiled(data, shacl=False), tmp_path / "one")
     assert calls == [True, False]
     _same_tree(tmp_path / "one", tmp_path / "two")
+
+
+@pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")
+def test_the_second_process_writes_pages_while_this_one_compiles(tmp_path):
+    """The pages need only the checked records: the other process is forked before the
+    graph is compiled, and writes pages meanwhile; the graph is compiled once, here."""
+    import os
+    import time
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people", "300",
+                    "--defects", "0", "--out", str(data)], check=True, capture_output=True)
+    c = compiled(data, shacl=False)
+    calls = tmp_path / "calls"
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def compile_slowly() -> object:
+        with calls.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(2)  # pages keep coming meanwhile, from the other process
+        return c
+
+    pages.fill_site(pages.Staged(c.dataset, c.voc, compile_slowly), out)
+    assert calls.read_text().split() == [str(os.getpid())]
+    written = list(out.glob("id/*.html"))
+    assert len(written) == len(c.dataset.entities) + len(c.dataset.sources)
+    first = min(p.stat().st_mtime for p in written)
+    assert first < (out / "index.html").stat().st_mtime - 1  # the index needs the graph
+    reference = tmp_path / "reference"
+    pages.build_site(c, reference)
+    (reference / ".personkg-output").unlink()  # write_dir's mark of a folder it wrote
+    _same_tree(reference, out)
 
 
 @pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .remote import Endpoint
 
 __all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
+           "load_records", "compile_checked", "loaded_for_writing", "checked_for_writing",
            "build", "compiled", "queryable", "Queryable", "describe", "vocabulary",
            "extended_vocabulary"]
 
@@ -95,14 +96,27 @@ def check_dataset(root: Path, voc: Vocabulary | None = None, shacl: bool = True,
 
 def check_records(root: Path, voc: Vocabulary) -> Checked:
     """Layers 1-3, and the graph compiled from the records that passed them."""
-    from .compile import compile_dataset
+    checked = load_records(root, voc)
+    compile_checked(checked, voc)
+    return checked
+
+
+def load_records(root: Path, voc: Vocabulary) -> Checked:
+    """Layers 1-3: the records read and checked, not compiled yet (`compile_checked`)."""
     from .reading import load_dataset
 
     report = Report()
-    ds = load_dataset(root, voc, report)
-    graph = compile_dataset(ds, voc, cache.current())
-    report.triples = len(graph.lines)
-    return Checked(report, ds, graph)
+    return Checked(report, load_dataset(root, voc, report), None)
+
+
+def compile_checked(checked: Checked, voc: Vocabulary) -> CompiledGraph:
+    """The graph compiled from the records that passed layers 1-3 (once: kept in `checked`)."""
+    from .compile import compile_dataset
+
+    if checked.graph is None:
+        checked.graph = compile_dataset(checked.dataset, voc, cache.current())
+        checked.report.triples = len(checked.graph.lines)
+    return checked.graph
 
 
 def add_shacl(checked: Checked, voc: Vocabulary, engine: str = "fast") -> None:
@@ -250,13 +264,23 @@ class Layer4:
         self.checked, self.voc, self.beside = checked, voc, beside
         self.thread: runtime.Background | None = None
 
+    def compiled(self) -> Compiled:
+        """The checked dataset, compiled (`loaded_for_writing` leaves that to the writing)."""
+        from .export import Compiled
+
+        with paused_gc():
+            graph = compile_checked(self.checked, self.voc)
+        return Compiled(self.checked.dataset, graph, self.voc)
+
     def start(self) -> None:
+        self.compiled()
         if self.beside:
             self.thread = runtime.Background(lambda: add_shacl(self.checked, self.voc))
         else:
             self._now()
 
     def _now(self) -> None:
+        self.compiled()
         add_shacl(self.checked, self.voc)
         self.done()
 
@@ -285,16 +309,22 @@ class Layer4:
 def checked_for_writing(root: Path) -> tuple[Compiled, Checked]:
     """Layers 1-3 on the dataset at `root`, compiled (SHACL is left to `Layer4`); `Invalid`
     when they fail (with SHACL's problems too, as validate gives them)."""
-    from .export import Compiled
+    result, voc = loaded_for_writing(root)
+    return Layer4(result, voc, beside=False).compiled(), result
 
+
+def loaded_for_writing(root: Path) -> tuple[Checked, Vocabulary]:
+    """Layers 1-3 on the dataset at `root`, not compiled yet (`Layer4.compiled`): a writer
+    may start on what needs only the records (the site's pages) while the graph compiles.
+    `Invalid` when they fail, with SHACL's problems too, as validate gives them."""
     voc = vocabulary(root)
     with paused_gc():  # a short-lived process: no cycles worth collecting
-        result = check_records(root, voc)
+        result = load_records(root, voc)
         if not result.report.conforms():  # every layer's problems, as validate gives them
+            compile_checked(result, voc)
             add_shacl(result, voc)
             raise Invalid(result.report)
-        assert result.graph is not None
-        return Compiled(result.dataset, result.graph, voc), result
+    return result, voc
 
 
 @dataclass

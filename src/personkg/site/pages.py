@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from .linked import FORMATS_WRITTEN, LinkedData
 from .sections import Context
 from .timeline import timeline_svg
 
-__all__ = ["site", "build_site", "fill_site", "large_site", "environment"]
+__all__ = ["site", "build_site", "fill_site", "large_site", "environment", "Staged"]
 
 _HERE = Path(__file__).parent
 STATIC = ("site.css", "search.js")  # copied from static/ to the site's root
@@ -179,22 +180,38 @@ def in_two(there: Callable[[], None], here: Callable[[], None], large: bool) -> 
 
 def site(data: Path | str | None, out: Path | str, site_url: str | None = None) -> int:
     """Validate the dataset at `data`, then write its site into the folder `out` (replaced
-    only once complete); returns the page count. On a site large enough to be written by
-    two processes, SHACL runs in this one while the other writes pages; a failure removes
-    what was written (`pipeline.Invalid`)."""
+    only once complete); returns the page count. The pages need only the checked records:
+    on a site large enough to be written by two processes, the other one writes pages while
+    this one compiles the graph and runs SHACL; a failure removes what was written
+    (`pipeline.Invalid`)."""
     root = data_folder(data)
-    c, checked = pipeline.checked_for_writing(root)
+    checked, voc = pipeline.loaded_for_writing(root)
     # not in a thread: a thread would take the GIL from this process's own pages
-    shacl = pipeline.Layer4(checked, c.voc, beside=False)
+    shacl = pipeline.Layer4(checked, voc, beside=False)
     pages = 0
 
     def fill(tmp: Path) -> None:
         nonlocal pages
-        pages = fill_site(c, tmp, site_url, meanwhile=shacl.start)
+        pages = fill_site(Staged(checked.dataset, voc, shacl.compiled), tmp, site_url,
+                          meanwhile=shacl.start)
         shacl.done()
 
     shacl.write(Path(out), fill, [root])
     return pages
+
+
+@dataclass
+class Staged:
+    """What the site is written from: the checked records, and their graph compiled when
+    `compiled()` is first called (the pages do not need it)."""
+
+    dataset: Dataset
+    voc: Vocabulary
+    compiled: Callable[[], Compiled]
+
+    @classmethod
+    def of(cls, c: Compiled) -> Staged:
+        return cls(c.dataset, c.voc, lambda: c)
 
 
 def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
@@ -204,93 +221,109 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
 
     def fill(tmp: Path) -> None:
         nonlocal pages
-        pages = fill_site(c, tmp, site_url)
+        pages = fill_site(Staged.of(c), tmp, site_url)
 
     write_dir(out, fill, protect=[c.dataset.root])
     return pages
 
 
-def fill_site(c: Compiled, tmp: Path, site_url: str | None = None,
+def fill_site(staged: Staged, tmp: Path, site_url: str | None = None,
               meanwhile: Callable[[], None] = lambda: None) -> int:
     """Write the site into the empty folder `tmp`; returns the page count. On a large site
-    a second process writes every record's Turtle and JSON-LD and the full dumps in those
-    two formats, while this one runs `meanwhile()` (the check that runs beside the writing)
-    and writes the other files; both write HTML pages, taking them in batches (`Batches`)."""
-    ds, voc, graph = c.dataset, c.voc, c.graph
-    downloads = [f for f in FORMATS.values() if f.in_build(c)]
-    site_url = (site_url or ds.site_url).rstrip("/") + "/"
-    entities = sorted(ds.entities.values(), key=lambda e: e.id)
-    sources = sorted(ds.sources.values(), key=lambda s: s.id)
-    records = [*(e.id for e in entities), *(s.id for s in sources)]
+    a second process writes HTML pages from the start, while this one compiles the graph,
+    runs `meanwhile()` (the check that runs beside the writing), writes every record's
+    Turtle and JSON-LD, the dumps and the other files; then both write HTML pages, taking
+    them in batches (`Batches`)."""
+    files = _SiteFiles(staged, tmp, site_url)
+    (tmp / "id").mkdir()
+    for name in STATIC:
+        shutil.copyfile(_HERE / "static" / name, tmp / name)
 
-    env = environment()
-    entity_page, source_page = env.get_template("entity.html"), env.get_template("source.html")
-    ctx = Context.of(ds, voc)
+    def here() -> None:
+        c = staged.compiled()
+        meanwhile()
+        files.linked_files(c)
+        files.other_files(c)
+        files.html_pages()  # last: the pages even out what the two processes do before them
 
-    def linked_files() -> None:
+    in_two(files.html_pages, here, files.batches.shared)
+    return len(files.records) + 1
+
+
+class _SiteFiles:
+    """The files of one site, written into `tmp` by whichever process takes them."""
+
+    def __init__(self, staged: Staged, tmp: Path, site_url: str | None):
+        self.ds, self.voc, self.tmp = staged.dataset, staged.voc, tmp
+        self.site_url = (site_url or self.ds.site_url).rstrip("/") + "/"
+        self.entities = sorted(self.ds.entities.values(), key=lambda e: e.id)
+        self.sources = sorted(self.ds.sources.values(), key=lambda s: s.id)
+        self.records = [*(e.id for e in self.entities), *(s.id for s in self.sources)]
+        self.env = environment()
+        self.entity_page = self.env.get_template("entity.html")
+        self.source_page = self.env.get_template("source.html")
+        self._context: Context | None = None  # made in each process when it first needs it
+        self.writers: list[Callable[[], None]] = [
+            *(partial(self.entity_page_file, e) for e in self.entities),
+            *(partial(self.source_page_file, s) for s in self.sources)]
+        self.batches = Batches(len(self.writers),
+                               shared=large_site(self.ds) and runtime.can_fork())
+
+    def context(self) -> Context:
+        if self._context is None:
+            self._context = Context.of(self.ds, self.voc)
+        return self._context
+
+    def html_pages(self) -> None:
+        for i in self.batches:
+            self.writers[i]()
+
+    def linked_files(self, c: Compiled) -> None:
         """Every record's `.ttl` and `.jsonld`, and the dumps from the same blocks."""
-        linked = LinkedData(graph, voc)
-        for rid in records:
-            (tmp / "id" / f"{rid}.ttl").write_text(linked.record_ttl(ds.base + rid),
-                                                   encoding="utf-8")
-            (tmp / "id" / f"{rid}.jsonld").write_bytes(linked.record_jsonld(ds.base + rid))
+        linked = LinkedData(c.graph, self.voc)
+        folder, base = self.tmp / "id", self.ds.base
+        for rid in self.records:
+            (folder / f"{rid}.ttl").write_text(linked.record_ttl(base + rid), encoding="utf-8")
+            (folder / f"{rid}.jsonld").write_bytes(linked.record_jsonld(base + rid))
         for name in FORMATS_WRITTEN:
-            write_chunks(tmp / FORMATS[name].file_name, linked.dump(name))
+            write_chunks(self.tmp / FORMATS[name].file_name, linked.dump(name))
 
-    def entity_page_file(e: Entity) -> None:
+    def entity_page_file(self, e: Entity) -> None:
+        ds, voc = self.ds, self.voc
         if e.type == "Person":
             jsonld = profile_page(ds, voc, e.id)
             svg = Markup(timeline_svg(ds, voc, e))  # built from escaped parts
         else:
             jsonld, svg = _schema_node(ds, voc, e, e.type), Markup("")
-        page = entity_page.render(up="../", e=ctx.entity(e), timeline=svg,
-                                  jsonld=_script(jsonld))
-        (tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
+        page = self.entity_page.render(up="../", e=self.context().entity(e), timeline=svg,
+                                       jsonld=_script(jsonld))
+        (self.tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
 
-    def source_page_file(s: Source) -> None:
-        page = source_page.render(up="../", s=ctx.source(s),
-                                  jsonld=_script(_schema_node(ds, voc, s, "Source")))
-        (tmp / "id" / f"{s.id}.html").write_text(page, encoding="utf-8")
+    def source_page_file(self, s: Source) -> None:
+        page = self.source_page.render(
+            up="../", s=self.context().source(s),
+            jsonld=_script(_schema_node(self.ds, self.voc, s, "Source")))
+        (self.tmp / "id" / f"{s.id}.html").write_text(page, encoding="utf-8")
 
-    writers: list[Callable[[], None]] = [*(partial(entity_page_file, e) for e in entities),
-                                         *(partial(source_page_file, s) for s in sources)]
-    batches = Batches(len(writers), shared=large_site(ds) and runtime.can_fork())
-
-    def html_pages() -> None:
-        for i in batches:
-            writers[i]()
-
-    def there() -> None:
-        linked_files()
-        html_pages()
-
-    def here() -> None:
-        meanwhile()
-        other_files()
-        html_pages()  # last: the pages even out what the two processes do before them
-
-    def other_files() -> None:
+    def other_files(self, c: Compiled) -> None:
+        """The other downloads, the dataset's metadata, the index, search and sitemap."""
+        tmp, site_url = self.tmp, self.site_url
+        downloads = [f for f in FORMATS.values() if f.in_build(c)]
         for f in downloads:
             if f.name not in FORMATS_WRITTEN:  # linked_files writes those
                 write_chunks(tmp / f.file_name, f.chunks(c))
         dataset_node = _dataset_node(c, site_url, downloads)
         (tmp / "dataset-metadata.jsonld").write_text(
             json.dumps(dataset_node, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        index = ctx.index()
+        index = self.context().index()
         (tmp / "search.json").write_text(json.dumps(
             [{"name": item["name"], "kind": k["kind"], "url": item["href"]}
              for k in index["kinds"] for item in k["members"]], ensure_ascii=False) + "\n",
             encoding="utf-8")
-        page = env.get_template("index.html").render(
-            up="", d=index, dataset=dataset_node, triples=len(graph.lines),
+        page = self.env.get_template("index.html").render(
+            up="", d=index, dataset=dataset_node, triples=len(c.graph.lines),
             downloads=downloads, jsonld=_script(dataset_node))
         (tmp / "index.html").write_text(page, encoding="utf-8")
-        urls = [site_url + "index.html"] + [site_url + f"id/{i}.html" for i in records]
+        urls = [site_url + "index.html"] + [site_url + f"id/{i}.html" for i in self.records]
         (tmp / "sitemap.xml").write_text(
-            env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")
-
-    (tmp / "id").mkdir()
-    for name in STATIC:
-        shutil.copyfile(_HERE / "static" / name, tmp / name)
-    in_two(there, here, batches.shared)
-    return len(records) + 1
+            self.env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")

@@ -30,6 +30,7 @@ from .facts import best_trust, claim_view, entity_facts, facts_by_source, source
 __all__ = ["Context"]
 
 View = dict[str, Any]
+Coauthors = list[tuple[str, str | None, int]]  # what `profile.coauthors` gives
 
 
 def _name(author: dict[str, str]) -> str:
@@ -131,16 +132,20 @@ class Context:
                         "links": links})
         return out
 
-    def coauthors(self, person_id: str) -> list[View]:
+    def coauthors(self, person_id: str, people: Coauthors | None = None) -> list[View]:
         """The people a person wrote with, most shared works first: `{"name", "href", "n"}`
-        (`href` None for an author without a record, named as printed)."""
+        (`href` None for an author without a record, named as printed). `people`:
+        `profile.coauthors` of the person, when worked out already."""
+        if people is None:
+            people = profile.coauthors(self, person_id)
         return [{"name": name, "href": f"{i}.html" if i else None, "n": n}
-                for name, i, n in profile.coauthors(self, person_id)]
+                for name, i, n in people]
 
-    def profile(self, e: Entity) -> View:
+    def profile(self, e: Entity, people: Coauthors | None = None) -> View:
         """The profile parts of a page: papers per year and co-authors as pictures,
         quotations by status, undated affiliations, and the people affiliated with it."""
-        people = profile.coauthors(self, e.id)
+        if people is None:
+            people = profile.coauthors(self, e.id)
         per_year = profile.papers_per_year(self, e.id)
         return {
             "per_year_svg": Markup(profile.papers_per_year_svg(per_year)),  # escaped parts
@@ -171,13 +176,15 @@ class Context:
     # ------------------------------------------------------------ pages
     def entity(self, e: Entity) -> View:
         """Everything an entity's page shows except the timeline and the JSON-LD."""
+        people = profile.coauthors(self, e.id)  # for the list and the picture
         return {"id": e.id, "name": e.name, "kind": self.kind(e.type), "type": e.type,
                 "description": e.description,
                 "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
                 "byline": self.author_line(e.id),
-                "publications": self.publications(e.id), "coauthors": self.coauthors(e.id),
+                "publications": self.publications(e.id),
+                "coauthors": self.coauthors(e.id, people),
                 "linked_from": self.linked_from(e.id), "cite": self.cite(e.id),
-                **self.profile(e),
+                **self.profile(e, people),
                 **entity_facts(self.ds, self.voc, e)}
 
     def source(self, src: Source) -> View:
