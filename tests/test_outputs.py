@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES, run_process
-from personkg.output import MARKER, write_dir, write_file
+from personkg.output import MARKER, write_dir, write_file, write_new
 
 
 def _tree(root):
@@ -89,6 +89,35 @@ def test_outputs_get_the_umask_modes_and_a_replaced_file_keeps_its_mode(tmp_path
         write_file(tmp_path / "f.txt", "two")
         assert stat.S_IMODE((tmp_path / "f.txt").stat().st_mode) == 0o640
         assert (tmp_path / "f.txt").read_text() == "two"
+    finally:
+        os.umask(old)
+
+
+def test_write_new_writes_text_as_utf8_and_bytes_as_they_are_whole(tmp_path, monkeypatch):
+    """The site's page writer: the bytes given, with the umask's mode, replacing an earlier
+    file whole, and all of them when the system writes only part at a time (a signal, a
+    full disk's last blocks, a network file system)."""
+    old = os.umask(0o022)
+    try:
+        write_new(tmp_path / "a.html", "Gödel & <Escher>\n")
+        assert (tmp_path / "a.html").read_bytes() == "Gödel & <Escher>\n".encode()
+        assert stat.S_IMODE((tmp_path / "a.html").stat().st_mode) == 0o644
+        big = bytes(range(256)) * 4_000
+        write_new(tmp_path / "b.jsonld", big)
+        assert (tmp_path / "b.jsonld").read_bytes() == big
+        write_new(tmp_path / "b.jsonld", b"shorter")
+        assert (tmp_path / "b.jsonld").read_bytes() == b"shorter"
+        real_write, calls = os.write, []
+
+        def partial(fd: int, data) -> int:
+            calls.append(len(data))
+            return real_write(fd, bytes(data[:1000]))
+
+        monkeypatch.setattr(os, "write", partial)
+        write_new(tmp_path / "c.ttl", big)
+        monkeypatch.undo()
+        assert (tmp_path / "c.ttl").read_bytes() == big
+        assert len(calls) == -(-len(big) // 1000)  # a thousand bytes a call, to the last
     finally:
         os.umask(old)
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from .errors import RunError
 
-__all__ = ["write_file", "write_bytes", "write_many", "write_dir", "write_chunks", "MARKER",
-           "check_folder_target"]
+__all__ = ["write_file", "write_bytes", "write_many", "write_dir", "write_chunks", "write_new",
+           "MARKER", "check_folder_target"]
 
 #: The file every folder written by `write_dir` carries: it may be replaced by the next run.
 MARKER = ".personkg-output"
@@ -213,6 +213,20 @@ def write_dir(path: Path, fill: Callable[[Path], None], protect: Iterable[Path] 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_new(path: Path, data: str | bytes) -> None:
+    """Write one file into a folder being filled (`write_dir`'s temporary folder, which a
+    failure removes whole): an `open`, `write` and `close` of the system, without the text
+    layer of `Path.write_text` (half the time per file; a large site writes three files per
+    record, `benchmarks/site.py`)."""
+    view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def write_chunks(path: Path, chunks: Iterable[str | bytes], batch: int = 4096) -> None:

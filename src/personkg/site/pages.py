@@ -37,7 +37,7 @@ from ..errors import RunError
 from ..export import FORMATS, Compiled
 from ..export.schemaorg import CONTEXT, profile_page, schema_type, script_json
 from ..model import Dataset, Entity, Source
-from ..output import write_chunks, write_dir
+from ..output import write_chunks, write_dir, write_new
 from ..resources import data_folder
 from ..vocab import Vocabulary
 from .linked import FORMATS_WRITTEN, LinkedData
@@ -283,8 +283,8 @@ class _SiteFiles:
         linked = LinkedData(c.graph, self.voc)
         folder, base = self.tmp / "id", self.ds.base
         for rid in self.records:
-            (folder / f"{rid}.ttl").write_text(linked.record_ttl(base + rid), encoding="utf-8")
-            (folder / f"{rid}.jsonld").write_bytes(linked.record_jsonld(base + rid))
+            write_new(folder / f"{rid}.ttl", linked.record_ttl(base + rid))
+            write_new(folder / f"{rid}.jsonld", linked.record_jsonld(base + rid))
         for name in FORMATS_WRITTEN:
             write_chunks(self.tmp / FORMATS[name].file_name, linked.dump(name))
 
@@ -297,13 +297,13 @@ class _SiteFiles:
             jsonld, svg = _schema_node(ds, voc, e, e.type), Markup("")
         page = self.entity_page.render(up="../", e=self.context().entity(e), timeline=svg,
                                        jsonld=_script(jsonld))
-        (self.tmp / "id" / f"{e.id}.html").write_text(page, encoding="utf-8")
+        write_new(self.tmp / "id" / f"{e.id}.html", page)
 
     def source_page_file(self, s: Source) -> None:
         page = self.source_page.render(
             up="../", s=self.context().source(s),
             jsonld=_script(_schema_node(self.ds, self.voc, s, "Source")))
-        (self.tmp / "id" / f"{s.id}.html").write_text(page, encoding="utf-8")
+        write_new(self.tmp / "id" / f"{s.id}.html", page)
 
     def other_files(self, c: Compiled) -> None:
         """The other downloads, the dataset's metadata, the index, search and sitemap."""
