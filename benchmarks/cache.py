@@ -50,7 +50,7 @@ def measure(n: int, runs: int, query: str, work: Path = WORK) -> dict[str, list[
     times: dict[str, list[float]] = {}
 
     def timed(name: str, *args: str, program: list[str] | None = None) -> None:
-        wall, _ = run(*args, program=program)
+        wall = run(*args, program=program).wall
         times.setdefault(name, []).append(wall)
         print(f"N={n} {name}: {wall:.2f} s", file=sys.stderr)
 

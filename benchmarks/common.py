@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -30,17 +31,26 @@ def dataset(n: int, work: Path = WORK) -> Path:
     return path
 
 
-def run(*args: str, program: list[str] | None = None) -> tuple[float, float]:
-    """Wall seconds and max RSS (MiB) of one personkg command (or `program`) in a fresh
-    process."""
+class Ran(NamedTuple):
+    """One timed process: wall seconds, max RSS in MiB, and CPU seconds (user and system,
+    its own processes' too: the CPU a run needs is steadier than its wall time on a shared
+    machine)."""
+
+    wall: float
+    rss: float
+    cpu: float
+
+
+def run(*args: str, program: list[str] | None = None) -> Ran:
+    """One personkg command (or `program`) in a fresh process, timed."""
     start = time.perf_counter()
     proc = subprocess.Popen(program or [str(PERSONKG), *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)  # (on Linux with its reaped children's)
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{' '.join(program or ['personkg', *args])} failed (status {status})")
-    return wall, usage.ru_maxrss / 1024
+    return Ran(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def options(doc: str, sizes: str | None = "1000,10000", runs: int = 3,

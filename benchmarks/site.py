@@ -26,17 +26,22 @@ def measure(n: int, runs: int, work: Path = WORK,
             scratch: Path | None = SCRATCH) -> dict[str, float]:
     data = dataset(n, work)
     times: dict[str, list[float]] = {"build": [], "site": []}
+    cpu: dict[str, list[float]] = {"build": [], "site": []}
     rss: dict[str, float] = {"build": 0.0, "site": 0.0}
     with tempfile.TemporaryDirectory(dir=scratch or work) as tmp:
         for i in range(runs):
             for what in ("build", "site"):
                 out = Path(tmp) / f"{what}-{i}"
-                wall, peak = run(what, "--no-cache", "--data", str(data), "--out", str(out))
-                times[what].append(wall)
-                rss[what] = max(rss[what], peak)
-                print(f"N={n} {what} run {i + 1}: {wall:.1f} s", file=sys.stderr)
+                ran = run(what, "--no-cache", "--data", str(data), "--out", str(out))
+                times[what].append(ran.wall)
+                cpu[what].append(ran.cpu)
+                rss[what] = max(rss[what], ran.rss)
+                print(f"N={n} {what} run {i + 1}: {ran.wall:.1f} s, CPU {ran.cpu:.1f} s",
+                      file=sys.stderr)
     build, site = statistics.median(times["build"]), statistics.median(times["site"])
+    build_cpu, site_cpu = statistics.median(cpu["build"]), statistics.median(cpu["site"])
     return {"build": build, "site": site, "ratio": site / build,
+            "build_cpu": build_cpu, "site_cpu": site_cpu, "cpu_ratio": site_cpu / build_cpu,
             "build_rss": rss["build"], "site_rss": rss["site"]}
 
 
@@ -45,12 +50,16 @@ def table(results: dict[int, dict[str, float]], runs: int, scratch: Path | None)
         "# The site against a build", "",
         f"`benchmarks/site.py`: medians of {runs} interleaved runs each, fresh processes, "
         f"generated data without defects, {os.cpu_count()} cores, outputs written to "
-        f"{scratch or 'the work folder'}. Target: the site costs at most about 1.5 builds.",
+        f"{scratch or 'the work folder'}. Target: the site costs at most about 1.5 builds "
+        "(wall time). CPU is user and system time of all the command's processes: steadier "
+        "than wall time on a shared machine, and the work each command does.",
         "",
-        "| people | build | site | site / build | build max RSS | site max RSS |",
-        "|---:|---:|---:|---:|---:|---:|"]
+        "| people | build | site | site / build | build CPU | site CPU | CPU site / build "
+        "| build max RSS | site max RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, r in sorted(results.items()):
         lines.append(f"| {n:,} | {r['build']:.1f} s | {r['site']:.1f} s | {r['ratio']:.2f} | "
+                     f"{r['build_cpu']:.1f} s | {r['site_cpu']:.1f} s | {r['cpu_ratio']:.2f} | "
                      f"{r['build_rss']:.0f} MiB | {r['site_rss']:.0f} MiB |")
     return "\n".join(lines) + "\n"
 

@@ -63,7 +63,7 @@ def builds(n: int, runs: int, scratch: Path, work: Path = WORK) -> dict[str, flo
                         str(Path(tmp) / f"{what}-{i}")]
                 program = ([sys.executable, "-c", BUILD_WITH_PYOXIGRAPH, *args]
                            if what == "pyoxigraph" else None)
-                times[what].append(run(*args, program=program)[0])
+                times[what].append(run(*args, program=program).wall)
     return {k: statistics.median(v) for k, v in times.items()}
 
 
