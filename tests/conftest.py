@@ -78,6 +78,16 @@ def run_process(*args: str, cwd: Path | None = None) -> Result:
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def generate(dest: Path, people: int, defects: float | str, seed: int = 1) -> Path:
+    """A synthetic dataset of `people` people in `dest` (`benchmarks/generate.py`, which
+    makes the same files for the same arguments), with `defects` of them failing SHACL
+    only. Returns `dest`."""
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people",
+                    str(people), "--out", str(dest), "--defects", str(defects), "--seed",
+                    str(seed), "--force"], check=True, capture_output=True)
+    return dest
+
+
 def mark_absent(data: Path) -> Path:
     """Record in `data`'s reconciliation.yaml that every entity without a QID was checked
     absent on Wikidata today, as `personkg reconcile --write` would after finding nothing

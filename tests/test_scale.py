@@ -13,17 +13,9 @@ from collections import Counter
 import pytest
 from test_shacl_engines import assert_same
 
-from conftest import REPO
+from conftest import REPO, generate
 
-GENERATE = REPO / "benchmarks" / "generate.py"
 PERSONKG = [sys.executable, "-m", "personkg"]
-
-
-def generate(dest, people, defects, seed=1):
-    subprocess.run([sys.executable, str(GENERATE), "--people", str(people), "--out", str(dest),
-                    "--defects", str(defects), "--seed", str(seed)],
-                   check=True, capture_output=True)
-    return dest
 
 
 def _tree(root):

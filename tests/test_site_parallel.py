@@ -6,13 +6,11 @@ the first."""
 from __future__ import annotations
 
 import filecmp
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, generate
 from personkg import runtime
 from personkg.errors import RunError
 from personkg.pipeline import compiled
@@ -29,9 +27,7 @@ def _same_tree(a: Path, b: Path) -> None:
 
 @pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")
 def test_two_processes_write_the_same_site_as_one(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people", "300",
-                    "--defects", "0", "--out", str(data)], check=True, capture_output=True)
+    data = generate(tmp_path / "data", 300, 0)
     c = compiled(data, shacl=False)
     assert len(c.dataset.entities) + len(c.dataset.sources) >= pages.MIN_PAGES
     calls = []
@@ -56,9 +52,7 @@ def test_the_second_process_writes_pages_while_this_one_compiles(tmp_path):
     import os
     import time
 
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people", "300",
-                    "--defects", "0", "--out", str(data)], check=True, capture_output=True)
+    data = generate(tmp_path / "data", 300, 0)
     c = compiled(data, shacl=False)
     calls = tmp_path / "calls"
     out = tmp_path / "out"
@@ -142,10 +136,7 @@ def test_a_site_that_fails_shacl_writes_nothing(tmp_path, people):
     even a partial one."""
     from conftest import run_process
 
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people",
-                    str(people), "--defects", "0.1", "--out", str(data)], check=True,
-                   capture_output=True)
+    data = generate(tmp_path / "data", people, 0.1)
     c = compiled(data, shacl=False)  # layers 1-3 pass
     assert pages.large_site(c.dataset) == (people == 300)
     validate = run_process("validate", "--no-cache", "--data", str(data))

@@ -5,13 +5,11 @@ result for result."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from servers import oxigraph_server
 
-from conftest import REPO
+from conftest import REPO, generate
 from personkg import pipeline
 from personkg.checks.shacl import shacl_results
 from personkg.remote import DEFAULT_GRAPH, Endpoint
@@ -31,11 +29,7 @@ def generated(tmp_path_factory):
     """30 generated people without defects, and the same with defects in 5% of them."""
     out = {}
     for defects in ("0", "0.05"):
-        folder = tmp_path_factory.mktemp(f"generated-{defects}")
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--people",
-                        "30", "--defects", defects, "--out", str(folder), "--force"],
-                       check=True, capture_output=True)
-        out[defects] = folder
+        out[defects] = generate(tmp_path_factory.mktemp(f"generated-{defects}"), 30, defects)
     return out
 
 
