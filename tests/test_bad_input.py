@@ -112,6 +112,28 @@ def test_bad_input_is_reported_at_its_line(mini, run, name, edit, code, file, li
     assert "Traceback" not in result.out + result.err
 
 
+@pytest.mark.parametrize("fixture", ["mini", "second"])
+@pytest.mark.parametrize("command", ["validate", "build", "site"])
+def test_a_dataset_without_dataset_yaml_is_refused(tmp_path, fixture, command):
+    """Without dataset.yaml a dataset names no base: its entities would get IRIs in another
+    dataset's namespace (the default base is the showcase's). An error, and nothing written."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / fixture, data)
+    (data / "dataset.yaml").unlink()
+    out = tmp_path / "out"
+    args = ["--out", str(out)] if command != "validate" else []
+    result = run_process(command, "--no-cache", "--data", str(data), *args)
+    assert result.code == 1, result.out + result.err
+    said = result.out + result.err
+    assert f"{data / 'dataset.yaml'}: error no-dataset-file: dataset.yaml is missing" in said
+    assert "Traceback" not in said
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("name,edit,code,file,line", CASES[:4], ids=[c[0] for c in CASES[:4]])
 def test_export_refuses_bad_data_and_writes_nothing(mini, run, tmp_path, name, edit, code, file,
                                                     line):

@@ -52,6 +52,10 @@ def load_dataset(root: Path, voc: Vocabulary, report: Report) -> Dataset:
         if meta:
             ds.metadata = meta
             ds.base = str(meta.get("base", ds.base))
+    else:  # its IRIs would be minted in another dataset's namespace
+        report.add(Issue.at(meta_path, 0, "no-dataset-file",
+                            "dataset.yaml is missing: it names the dataset (title) and the IRI "
+                            "namespace of its entities (base); `personkg init` writes one"))
     verdicts_path = root / RECONCILIATION
     if verdicts_path.is_file():
         ds.verdicts = _load_verdicts(verdicts_path, shapes_dir, wording, report)

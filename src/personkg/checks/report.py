@@ -30,6 +30,7 @@ CODES: dict[str, Code] = {
     "yaml-syntax": Code((1,), "the file is not valid YAML (a duplicate key too)"),
     "not-utf8": Code((1,), "the file is not UTF-8 text"),
     "not-a-record": Code((1,), "the file does not hold one mapping"),
+    "no-dataset-file": Code((1,), "the dataset has no dataset.yaml (its title and base IRI)"),
     "unknown-folder": Code((1,), "a folder of YAML files that is not a record folder (its "
                                  "files are not read)"),
     "unknown-key": Code((2,), "a key the record's schema does not allow"),
