@@ -38,11 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-WORK = REPO / ".cache" / "bench"  # not build/: `make demo` writes there
-PERSONKG = Path(sys.executable).with_name("personkg")
-
+from common import HERE, PERSONKG, WORK
 
 # ------------------------------------------------------------------ workers
 # Each worker runs in its own process and prints one JSON object: stage -> seconds

@@ -53,7 +53,7 @@ def run(*args: str, program: list[str] | None = None) -> Ran:
     return Ran(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
-def options(doc: str, sizes: str | None = "1000,10000", runs: int = 3,
+def options(doc: str, sizes: str | None = "1000,10000",
             scratch: bool = False) -> argparse.ArgumentParser:
     """A parser with the options the benchmarks share: `--sizes` (unless None), `--runs`,
     `--out` (the table's file), `--work` (where the data is generated) and, with `scratch`,
@@ -62,7 +62,7 @@ def options(doc: str, sizes: str | None = "1000,10000", runs: int = 3,
     if sizes is not None:
         ap.add_argument("--sizes", default=sizes, type=lambda s: [int(n) for n in s.split(",")],
                         help=f"people, comma-separated [default: {sizes}]")
-    ap.add_argument("--runs", type=int, default=runs)
+    ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None, help="write the table to this file")
     ap.add_argument("--work", type=Path, default=WORK, help="where the data is generated")
     if scratch:

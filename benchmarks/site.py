@@ -19,30 +19,29 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import SCRATCH, WORK, dataset, options, parsed, publish, run
+from common import SCRATCH, WORK, Ran, dataset, options, parsed, publish, run
 
 
 def measure(n: int, runs: int, work: Path = WORK,
             scratch: Path | None = SCRATCH) -> dict[str, float]:
     data = dataset(n, work)
-    times: dict[str, list[float]] = {"build": [], "site": []}
-    cpu: dict[str, list[float]] = {"build": [], "site": []}
-    rss: dict[str, float] = {"build": 0.0, "site": 0.0}
+    ran: dict[str, list[Ran]] = {"build": [], "site": []}
     with tempfile.TemporaryDirectory(dir=scratch or work) as tmp:
         for i in range(runs):
             for what in ("build", "site"):
                 out = Path(tmp) / f"{what}-{i}"
-                ran = run(what, "--no-cache", "--data", str(data), "--out", str(out))
-                times[what].append(ran.wall)
-                cpu[what].append(ran.cpu)
-                rss[what] = max(rss[what], ran.rss)
-                print(f"N={n} {what} run {i + 1}: {ran.wall:.1f} s, CPU {ran.cpu:.1f} s",
+                one = run(what, "--no-cache", "--data", str(data), "--out", str(out))
+                ran[what].append(one)
+                print(f"N={n} {what} run {i + 1}: {one.wall:.1f} s, CPU {one.cpu:.1f} s",
                       file=sys.stderr)
-    build, site = statistics.median(times["build"]), statistics.median(times["site"])
-    build_cpu, site_cpu = statistics.median(cpu["build"]), statistics.median(cpu["site"])
-    return {"build": build, "site": site, "ratio": site / build,
-            "build_cpu": build_cpu, "site_cpu": site_cpu, "cpu_ratio": site_cpu / build_cpu,
-            "build_rss": rss["build"], "site_rss": rss["site"]}
+    result: dict[str, float] = {}
+    for what, runs_of in ran.items():
+        result[what] = statistics.median(r.wall for r in runs_of)
+        result[f"{what}_cpu"] = statistics.median(r.cpu for r in runs_of)
+        result[f"{what}_rss"] = max(r.rss for r in runs_of)
+    result["ratio"] = result["site"] / result["build"]
+    result["cpu_ratio"] = result["site_cpu"] / result["build_cpu"]
+    return result
 
 
 def table(results: dict[int, dict[str, float]], runs: int, scratch: Path | None) -> str:

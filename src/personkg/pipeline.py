@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .remote import Endpoint
 
 __all__ = ["Checked", "Built", "Invalid", "check", "check_dataset", "check_records", "add_shacl",
-           "load_records", "compile_checked", "loaded_for_writing", "checked_for_writing",
+           "loaded_for_writing",
            "build", "compiled", "queryable", "Queryable", "describe", "vocabulary",
            "extended_vocabulary"]
 
@@ -263,14 +263,18 @@ class Layer4:
     def __init__(self, checked: Checked, voc: Vocabulary, beside: bool):
         self.checked, self.voc, self.beside = checked, voc, beside
         self.thread: runtime.Background | None = None
+        self._compiled: Compiled | None = None
 
     def compiled(self) -> Compiled:
         """The checked dataset, compiled (`loaded_for_writing` leaves that to the writing)."""
-        from .export import Compiled
+        if self._compiled is None:
+            self._compiled = _compiled(self.checked, self.voc)
+        return self._compiled
 
-        with paused_gc():
-            graph = compile_checked(self.checked, self.voc)
-        return Compiled(self.checked.dataset, graph, self.voc)
+    def validated(self) -> Compiled:
+        """`compiled()`, after SHACL has run on it: `Invalid` when it does not conform."""
+        self._now()
+        return self.compiled()
 
     def start(self) -> None:
         self.compiled()
@@ -310,7 +314,14 @@ def checked_for_writing(root: Path) -> tuple[Compiled, Checked]:
     """Layers 1-3 on the dataset at `root`, compiled (SHACL is left to `Layer4`); `Invalid`
     when they fail (with SHACL's problems too, as validate gives them)."""
     result, voc = loaded_for_writing(root)
-    return Layer4(result, voc, beside=False).compiled(), result
+    return _compiled(result, voc), result
+
+
+def _compiled(checked: Checked, voc: Vocabulary) -> Compiled:
+    from .export import Compiled
+
+    with paused_gc():  # a short-lived process: no cycles worth collecting
+        return Compiled(checked.dataset, compile_checked(checked, voc), voc)
 
 
 def loaded_for_writing(root: Path) -> tuple[Checked, Vocabulary]:

@@ -60,9 +60,9 @@ def _sort_key(value: object) -> str:
     return _json_key(value)
 
 
-def to_jsonld(graph: CompiledGraph, voc: Vocabulary, compactor: Compactor | None = None) -> str:
-    """The graph as JSON-LD (`compactor`: as for `turtle.to_turtle`)."""
-    return b"".join(jsonld_chunks(graph, voc, compactor)).decode("utf-8")
+def to_jsonld(graph: CompiledGraph, voc: Vocabulary) -> str:
+    """The graph as JSON-LD."""
+    return b"".join(jsonld_chunks(graph, voc)).decode("utf-8")
 
 
 _INDENT = orjson.OPT_INDENT_2
@@ -83,12 +83,11 @@ def jsonld_document(head: bytes, nodes: Iterable[bytes]) -> Iterator[bytes]:
     yield head[:-len(b"[\n    ")] + b"[]\n}\n" if first else b"\n  ]\n}\n"
 
 
-def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary,
-                  compactor: Compactor | None = None) -> Iterator[bytes]:
+def jsonld_chunks(graph: CompiledGraph, voc: Vocabulary) -> Iterator[bytes]:
     """`to_jsonld` as UTF-8, a node at a time: the bytes of `json.dumps(doc, indent=2,
     ensure_ascii=False)` (orjson writes them, a node at a time, indented to its depth)."""
     with paused_gc():
-        node = JsonldNodes(voc, graph.base, compactor).node
+        node = JsonldNodes(voc, graph.base).node
         yield from jsonld_document(jsonld_head(voc, graph.base),
                                    (node(s, preds) for s, preds in subjects(graph)))
 

@@ -116,19 +116,17 @@ def node_key(text: str) -> str:
 _TYPE_NT = f"<{_RDF_TYPE}>"
 
 
-def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None,
-              compactor: Compactor | None = None) -> str:
+def to_turtle(graph: CompiledGraph, voc: Vocabulary | None = None) -> str:
     """Subjects by IRI; `a` first, then predicates by prefixed name; IRI objects before
-    literals, each kind in N-Triples order. A `compactor` of the graph's prefixes may be
-    shared by many small graphs (the site's pages), so each IRI is compacted once."""
-    return "".join(turtle_chunks(graph, compactor))
+    literals, each kind in N-Triples order."""
+    return "".join(turtle_chunks(graph))
 
 
-def turtle_chunks(graph: CompiledGraph, compactor: Compactor | None = None) -> Iterator[str]:
+def turtle_chunks(graph: CompiledGraph) -> Iterator[str]:
     """`to_turtle`, a subject at a time."""
     with paused_gc():
         yield turtle_header(graph.base)
-        block = TurtleBlocks(compactor or Compactor(prefixes(graph.base))).block
+        block = TurtleBlocks(Compactor(prefixes(graph.base))).block
         for s, preds in subjects(graph):
             yield block(s, preds)
 

@@ -87,12 +87,17 @@ class LinkedData:
                     todo.append(o)
         return sorted(self.order[s] for s in seen if s in self.order)
 
+    def record_files(self, record_iri: str) -> tuple[str, bytes]:
+        """The record's `.ttl` and `.jsonld`."""
+        reached = self._reached(record_iri)
+        return (self.ttl_head + "".join([self.ttl[i] for i in reached]),
+                b"".join(jsonld_document(self.jsonld_head, [self.jsonld[i] for i in reached])))
+
     def record_ttl(self, record_iri: str) -> str:
-        return self.ttl_head + "".join([self.ttl[i] for i in self._reached(record_iri)])
+        return self.record_files(record_iri)[0]
 
     def record_jsonld(self, record_iri: str) -> bytes:
-        return b"".join(jsonld_document(self.jsonld_head,
-                                        [self.jsonld[i] for i in self._reached(record_iri)]))
+        return self.record_files(record_iri)[1]
 
     def ttl_chunks(self) -> Iterator[str]:
         """The whole graph as Turtle: `turtle.turtle_chunks`'s bytes."""

@@ -192,9 +192,7 @@ def site(data: Path | str | None, out: Path | str, site_url: str | None = None) 
 
     def fill(tmp: Path) -> None:
         nonlocal pages
-        pages = fill_site(Staged(checked.dataset, voc, shacl.compiled), tmp, site_url,
-                          meanwhile=shacl.start)
-        shacl.done()
+        pages = fill_site(Staged(checked.dataset, voc, shacl.validated), tmp, site_url)
 
     shacl.write(Path(out), fill, [root])
     return pages
@@ -202,8 +200,8 @@ def site(data: Path | str | None, out: Path | str, site_url: str | None = None) 
 
 @dataclass
 class Staged:
-    """What the site is written from: the checked records, and their graph compiled when
-    `compiled()` is first called (the pages do not need it)."""
+    """What the site is written from: the checked records, and their graph, compiled (and
+    for `site` checked by SHACL) when `compiled()` is called (the pages do not need it)."""
 
     dataset: Dataset
     voc: Vocabulary
@@ -227,13 +225,12 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
     return pages
 
 
-def fill_site(staged: Staged, tmp: Path, site_url: str | None = None,
-              meanwhile: Callable[[], None] = lambda: None) -> int:
+def fill_site(staged: Staged, tmp: Path, site_url: str | None = None) -> int:
     """Write the site into the empty folder `tmp`; returns the page count. On a large site
-    a second process writes HTML pages from the start, while this one compiles the graph,
-    runs `meanwhile()` (the check that runs beside the writing), writes every record's
-    Turtle and JSON-LD, the dumps and the other files; then both write HTML pages, taking
-    them in batches (`Batches`)."""
+    a second process writes HTML pages from the start, while this one compiles the graph
+    (`staged.compiled()`: for `site`, SHACL too), writes every record's Turtle and JSON-LD,
+    the dumps and the other files; then both write HTML pages, taking them in batches
+    (`Batches`)."""
     files = _SiteFiles(staged, tmp, site_url)
     (tmp / "id").mkdir()
     for name in STATIC:
@@ -241,7 +238,6 @@ def fill_site(staged: Staged, tmp: Path, site_url: str | None = None,
 
     def here() -> None:
         c = staged.compiled()
-        meanwhile()
         files.linked_files(c)
         files.other_files(c)
         files.html_pages()  # last: the pages even out what the two processes do before them
@@ -262,7 +258,9 @@ class _SiteFiles:
         self.env = environment()
         self.entity_page = self.env.get_template("entity.html")
         self.source_page = self.env.get_template("source.html")
-        self._context: Context | None = None  # made in each process when it first needs it
+        # made in each process when it first needs it: after the fork, beside the compiling,
+        # instead of before it, when only one core is busy
+        self._context: Context | None = None
         self.writers: list[Callable[[], None]] = [
             *(partial(self.entity_page_file, e) for e in self.entities),
             *(partial(self.source_page_file, s) for s in self.sources)]
@@ -283,8 +281,9 @@ class _SiteFiles:
         linked = LinkedData(c.graph, self.voc)
         folder, base = self.tmp / "id", self.ds.base
         for rid in self.records:
-            write_new(folder / f"{rid}.ttl", linked.record_ttl(base + rid))
-            write_new(folder / f"{rid}.jsonld", linked.record_jsonld(base + rid))
+            ttl, jsonld = linked.record_files(base + rid)
+            write_new(folder / f"{rid}.ttl", ttl)
+            write_new(folder / f"{rid}.jsonld", jsonld)
         for name in FORMATS_WRITTEN:
             write_chunks(self.tmp / FORMATS[name].file_name, linked.dump(name))
 

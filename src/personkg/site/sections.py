@@ -132,20 +132,17 @@ class Context:
                         "links": links})
         return out
 
-    def coauthors(self, person_id: str, people: Coauthors | None = None) -> list[View]:
-        """The people a person wrote with, most shared works first: `{"name", "href", "n"}`
-        (`href` None for an author without a record, named as printed). `people`:
-        `profile.coauthors` of the person, when worked out already."""
-        if people is None:
-            people = profile.coauthors(self, person_id)
+    def coauthors(self, people: Coauthors) -> list[View]:
+        """The people a person wrote with (`profile.coauthors`), most shared works first:
+        `{"name", "href", "n"}` (`href` None for an author without a record, named as
+        printed)."""
         return [{"name": name, "href": f"{i}.html" if i else None, "n": n}
                 for name, i, n in people]
 
-    def profile(self, e: Entity, people: Coauthors | None = None) -> View:
-        """The profile parts of a page: papers per year and co-authors as pictures,
-        quotations by status, undated affiliations, and the people affiliated with it."""
-        if people is None:
-            people = profile.coauthors(self, e.id)
+    def profile(self, e: Entity, people: Coauthors) -> View:
+        """The profile parts of a page: papers per year and co-authors (`people`, from
+        `profile.coauthors`) as pictures, quotations by status, undated affiliations, and
+        the people affiliated with it."""
         per_year = profile.papers_per_year(self, e.id)
         return {
             "per_year_svg": Markup(profile.papers_per_year_svg(per_year)),  # escaped parts
@@ -182,7 +179,7 @@ class Context:
                 "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
                 "byline": self.author_line(e.id),
                 "publications": self.publications(e.id),
-                "coauthors": self.coauthors(e.id, people),
+                "coauthors": self.coauthors(people),
                 "linked_from": self.linked_from(e.id), "cite": self.cite(e.id),
                 **self.profile(e, people),
                 **entity_facts(self.ds, self.voc, e)}
