@@ -112,6 +112,8 @@ def test_a_source_url_says_what_a_web_address_is(run, mini):
 @pytest.mark.parametrize("key,value,words", [
     ("base", "https://example.org/id", "ending in / or #"),
     ("site_url", "https://example.org/site", "ending in /"),
+    ("site_url", "https://example.org/?page=1/", "user, query or fragment"),
+    ("site_url", "https://me:secret@example.org/", "user, query or fragment"),
     ("subject", "Ada Example", "lowercase letters and digits"),
 ])
 def test_dataset_metadata_patterns_in_words(run, mini, key, value, words):

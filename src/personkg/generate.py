@@ -38,7 +38,9 @@ FINGERPRINT_PATTERN = "^[0-9a-f]{16}$"
 URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 BASE_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+[/#]$"
-SITE_URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+/$"
+#: A site's address: pages are its address followed by a path, so no user and password, no
+#: query and no fragment (`?`, `#`, `@` in the host part), and a folder (ending in `/`).
+SITE_URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`?#@/]+(/[^\s<>\"{}|\\^`?#]*)?/$"
 
 #: Each pattern of the generated record schemas as messages say it: (what the value is,
 #: its form in words). A pattern of the ontology (`pkg:pattern`) is named by its property's
@@ -58,7 +60,7 @@ PATTERN_WORDS: dict[str, tuple[str, str]] = {
     BASE_PATTERN: ("base IRI", "http:// or https:// and an address without spaces, ending "
                                "in / or #"),
     SITE_URL_PATTERN: ("site address", "http:// or https:// and an address without spaces, "
-                                       "ending in /"),
+                                       "user, query or fragment, ending in /"),
 }
 
 

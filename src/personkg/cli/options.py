@@ -128,23 +128,27 @@ def params(values: tuple[str, ...]) -> dict[str, str]:
 
 def site_url(value: str | None) -> str | None:
     """`--site-url`, when given: an absolute http(s) URL that is a valid IRI (the sitemap and
-    dataset metadata are made of it), else a one-line error (exit 2)."""
+    dataset metadata are made of it) and a site address as `site_url:` in dataset.yaml must
+    be (`generate.SITE_URL_PATTERN`, the final `/` optional here), with a port in range;
+    else a one-line error (exit 2)."""
     if value is None:
         return None
+    import re
     from urllib.parse import urlsplit
 
     from ..compile import iri_term
+    from ..generate import SITE_URL_PATTERN
 
     try:
         parts = urlsplit(value)
         iri_term(value)
         ok = parts.scheme in ("http", "https") and bool(parts.hostname) \
-            and not any(c.isspace() for c in value)
-    except ValueError:
+            and parts.port != 0 and bool(re.fullmatch(SITE_URL_PATTERN, value.rstrip("/") + "/"))
+    except ValueError:  # (a port out of range too)
         ok = False
     if not ok:
-        raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL, "
-                       "such as https://example.org/kg/")
+        raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL "
+                       "without user, query or fragment, such as https://example.org/kg/")
     return value
 
 
