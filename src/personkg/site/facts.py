@@ -94,7 +94,9 @@ def claim_view(ds: Dataset, voc: Vocabulary, c: Claim, notes: Notes | None) -> V
 
 
 def entity_facts(ds: Dataset, voc: Vocabulary, e: Entity) -> View:
-    """`{"facts": [{"label", "values"}], "deprecated": [...], "notes": [...]}` for a page."""
+    """`{"facts": rows, "deprecated": rows, "notes": [...]}` for a page, each row
+    `{"label", "cells", "quotes", "deprecated"}` (the facts of a property; each deprecated
+    claim has a row of its own), as the template's `fact_table` takes them."""
     notes = Notes()
     best = best_claims(e.claims)
     rows: dict[str, list[View]] = defaultdict(list)
@@ -104,9 +106,10 @@ def entity_facts(ds: Dataset, voc: Vocabulary, e: Entity) -> View:
             deprecated.append(c)
         elif i in best or c.rank == "normal":
             rows[c.property].append(claim_view(ds, voc, c, notes))
-    facts = [{"label": voc.claims[k].label, "cells": v} for k, v in rows.items()]
-    old = [{"label": voc.claims[c.property].label, "cells": [claim_view(ds, voc, c, notes)]}
-           for c in deprecated]
+    facts = [{"label": voc.claims[k].label, "cells": v, "quotes": (), "deprecated": False}
+             for k, v in rows.items()]
+    old = [{"label": voc.claims[c.property].label, "cells": [claim_view(ds, voc, c, notes)],
+            "quotes": (), "deprecated": True} for c in deprecated]
     return {"facts": facts, "deprecated": old, "notes": notes.view(ds)}
 
 

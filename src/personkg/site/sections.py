@@ -188,11 +188,11 @@ class Context:
         """A source's page: its fields, trust, and every fact it supports, by entity."""
         groups: dict[str, list[View]] = defaultdict(list)
         for e, c, quoted in self.supports.get(src.id, []):
-            row = claim_view(self.ds, self.voc, c, None)
-            row.update(label=self.voc.claims[c.property].label, quotes=quoted)
-            groups[e.id].append(row)
+            fact = claim_view(self.ds, self.voc, c, None)
+            groups[e.id].append({"label": self.voc.claims[c.property].label, "cells": [fact],
+                                 "quotes": quoted, "deprecated": fact["deprecated"]})
         entities = [{"id": eid, "name": self.ds.entities[eid].name, "href": f"{eid}.html",
-                     "kind": self.kind(self.ds.entities[eid].type), "facts": rows}
+                     "kind": self.kind(self.ds.entities[eid].type), "rows": rows}
                     for eid, rows in sorted(groups.items(),
                                             key=lambda kv: (self.ds.entities[kv[0]].name,
                                                             kv[0]))]
@@ -200,7 +200,7 @@ class Context:
                 "trust": src.trust, "url": src.fields.get("url"),
                 "fields": source_fields(self.voc, src),
                 "wikidata": WIKIDATA_PAGE.format(src.wikidata) if src.wikidata else None,
-                "entities": entities, "count": sum(len(g["facts"]) for g in entities)}
+                "entities": entities, "count": sum(len(g["rows"]) for g in entities)}
 
     def index(self) -> View:
         """The subject, the dataset's figures and trust profile, the records by kind."""
