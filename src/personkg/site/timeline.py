@@ -115,9 +115,9 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
            f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
            f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
     for year in range(lo, hi + 1):
-        out.append(f'<line x1="{x(year)}" y1="20" x2="{x(year)}" y2="{height - 60}" '
-                   'stroke="#eee"/>')
-        out.append(f'<text x="{x(year)}" y="14" text-anchor="middle">{year}</text>')
+        at = x(year)
+        out.append(f'<line x1="{at}" y1="20" x2="{at}" y2="{height - 60}" stroke="#eee"/>')
+        out.append(f'<text x="{at}" y="14" text-anchor="middle">{year}</text>')
     for n, (lane, label, start, end) in enumerate(bars):
         y = 30 + n * row_h
         x0 = x(_year(start)) if start else x(_year(end) - 1) if end else x(lo)
