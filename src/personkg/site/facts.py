@@ -39,8 +39,8 @@ def value_view(ds: Dataset, v: Value, is_item: bool) -> View:
 def best_trust(ds: Dataset, voc: Vocabulary, c: Claim) -> str:
     """The trust of the most trusted source among the claim's references ("none": none)."""
     levels = [ds.sources[r.source].trust for r in c.references if r.source in ds.sources]
-    if not levels:
-        return "none"
+    if len(levels) < 2:
+        return levels[0] if levels else "none"
     order = voc.trust_rank()
     return min(levels, key=lambda k: order.get(k, 99))
 
@@ -51,12 +51,16 @@ class Notes:
 
     def __init__(self) -> None:
         self.passages: dict[str, list[tuple[str, str]]] = {}
+        self.numbers: dict[str, int] = {}
 
     def cite(self, source: str, quote: str | None, url: str | None) -> int:
-        passages = self.passages.setdefault(source, [])
+        passages = self.passages.get(source)
+        if passages is None:
+            passages = self.passages[source] = []
+            self.numbers[source] = len(self.numbers) + 1
         if (quote or url) and (quote or "", url or "") not in passages:
             passages.append((quote or "", url or ""))
-        return list(self.passages).index(source) + 1
+        return self.numbers[source]
 
     def view(self, ds: Dataset) -> list[View]:
         out = []
@@ -66,7 +70,8 @@ class Notes:
             out.append({
                 "n": n, "id": source_id, "title": str(f.get("title", source_id)),
                 "page": f"{source_id}.html" if src else None, "url": f.get("url"),
-                "meta": [_text(f[k]) for k in ("publisher", "date_published") if f.get(k)],
+                "meta": ", ".join([_text(f[k]) for k in ("publisher", "date_published")
+                                   if f.get(k)]),
                 "trust": str(f.get("trust", "?")),
                 "quotes": [q for q, _ in passages if q],
                 "urls": [u for _, u in passages if u]})

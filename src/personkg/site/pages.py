@@ -57,8 +57,11 @@ class _Environment(Environment):
     (`benchmarks/site.py`). A key that is not there falls back to Jinja's own lookup."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict and attribute in obj:
-            return obj[attribute]
+        if type(obj) is dict:
+            try:  # one lookup: `in` and then `[]` were two
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
 
