@@ -104,3 +104,18 @@ def test_a_paper_page_has_a_cite_box_a_parser_reads(tmp_path, run):
     # and each fact carries its best source's trust
     person = (out / "id" / "grace-example.html").read_text(encoding="utf-8")
     assert '<span class="trust trust-high">trust: high</span>' in person
+
+
+def test_every_works_items_are_worked_out_once_per_dataset():
+    """The site's pages and its citation downloads share one list: `csl_items` of a whole
+    dataset is kept in `ds.memo`; one work's or one author's items are not kept."""
+    from personkg import pipeline
+    from personkg.export.citations import csl_items
+
+    c = pipeline.compiled(SECOND)
+    every = csl_items(c.dataset, c.voc)
+    assert csl_items(c.dataset, c.voc) is every and c.dataset.memo["csl-items"] is every
+    assert "ordered-paper" in [i["id"] for i in every]
+    one = csl_items(c.dataset, c.voc, "ordered-paper")
+    assert [i["id"] for i in one] == ["ordered-paper"]
+    assert csl_items(c.dataset, c.voc) is every  # the one work's items left it whole

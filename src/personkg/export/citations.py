@@ -104,7 +104,18 @@ def _item(ds: Dataset, voc: Vocabulary, w: Entity) -> dict[str, Any]:
 
 def csl_items(ds: Dataset, voc: Vocabulary, entity: str | None = None) -> list[dict[str, Any]]:
     """A CSL-JSON item for each scholarly work of the dataset, by id; with `entity`, only
-    that work, or the works whose best-rank authors include that entity."""
+    that work, or the works whose best-rank authors include that entity. Every work's items
+    are worked out once per dataset (`ds.memo`: the site's pages and its citation downloads
+    share them), so a caller must not change them."""
+    if entity is None:
+        if "csl-items" not in ds.memo:
+            ds.memo["csl-items"] = _items(ds, voc, None)
+        found: list[dict[str, Any]] = ds.memo["csl-items"]
+        return found
+    return _items(ds, voc, entity)
+
+
+def _items(ds: Dataset, voc: Vocabulary, entity: str | None) -> list[dict[str, Any]]:
     works = [e for e in ds.entities.values() if e.type in voc.scholarly_types()]
     if entity is not None:
         works = [w for w in works if w.id == entity or entity in _author_ids(voc, w)]

@@ -57,8 +57,9 @@ class Context:
     def of(cls, ds: Dataset, voc: Vocabulary) -> Context:
         ctx = cls(ds, voc)
         incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        bests: dict[str, set[int]] = {}
         for e in ds.entities.values():
-            best = best_claims(e.claims)
+            best = bests[e.id] = best_claims(e.claims)
             for i, c in enumerate(e.claims):
                 if i in best and voc.claims[c.property].is_item and str(c.value) in ds.entities:
                     incoming[str(c.value)].append((c.property, e.id))
@@ -67,7 +68,7 @@ class Context:
         works_of: dict[str, list[str]] = defaultdict(list)
         for work_id in ctx.citations:
             work = ds.entities[work_id]
-            best = best_claims(work.claims)
+            best = bests[work_id]
             ids = [str(c.value) for i, c in enumerate(work.claims)
                    if i in best and voc.claims[c.property].is_item
                    and voc.claims[c.property].citation_field == "author"]
