@@ -6,7 +6,9 @@ import csv
 import io
 import json
 
-from conftest import REPO
+import pytest
+
+from conftest import FIXTURES, REPO
 
 
 def test_select_table_on_the_mini_dataset(run, mini):
@@ -71,3 +73,22 @@ def test_construct_returns_turtle_with_the_project_prefixes(run, mini):
                  "CONSTRUCT { ?s a pkg:Company } WHERE { ?s a pkg:Company }")
     assert result.code == 0, result.err
     assert result.out.endswith("\nid:acme\n    a pkg:Company .\n")
+
+
+@pytest.mark.parametrize("data", [REPO / "data", FIXTURES / "second"], ids=["showcase", "second"])
+def test_a_format_that_does_not_fit_the_query_is_refused(run, data):
+    """Turtle or JSON-LD of a SELECT, or CSV of a CONSTRUCT, cannot be given: one line,
+    exit 2, nothing on standard output (before, the table or the Turtle came instead)."""
+    select = "SELECT ?s WHERE { ?s a pkg:Person }"
+    construct = "CONSTRUCT { ?s a pkg:Person } WHERE { ?s a pkg:Person }"
+    for query, fmt, said in ((select, "turtle", "gives solutions, not triples"),
+                             (select, "jsonld", "gives solutions, not triples"),
+                             ("ASK { ?s a pkg:Person }", "turtle", "gives solutions"),
+                             (construct, "csv", "gives triples"),
+                             (construct, "tsv", "gives triples")):
+        result = run("query", "--data", str(data), "--format", fmt, query)
+        assert result.code == 2 and result.out == "", (fmt, result.out)
+        assert result.err.count("\n") == 1 and said in result.err, result.err
+    for query, fmt in ((select, "table"), (select, "csv"), (construct, "table"),
+                       (construct, "turtle"), (construct, "json")):  # what fits still runs
+        assert run("query", "--data", str(data), "--format", fmt, query).code == 0, fmt

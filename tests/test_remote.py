@@ -82,6 +82,17 @@ def test_ask_construct_and_json_remotely(run, published):
     assert {b["o"]["value"].rsplit("/", 1)[-1] for b in bindings} >= {"deepmind", "openai"}
 
 
+def test_a_format_that_does_not_fit_the_query_is_refused_remotely(run, published):
+    ep = ["--endpoint", f"{published}/query", "--graph", DEFAULT_GRAPH]
+    select = run("query", "SELECT ?o WHERE { id:jan-leike pkgd:employer ?o }", *ep,
+                 "--format", "turtle")
+    construct = run("query", "CONSTRUCT { ?s a pkg:Person } WHERE { ?s a pkg:Person }", *ep,
+                    "--format", "csv")
+    for result, said in ((select, "gives solutions"), (construct, "gives triples")):
+        assert result.code == 2 and result.out == "", result.out
+        assert result.err.count("\n") == 1 and said in result.err and "[--format]" in result.err
+
+
 def test_syntax_error_from_the_server_names_the_users_line(run, published):
     result = run("query", "SELECT ?x WHERE {\n  ?x ?y \n}", "--endpoint", f"{published}/query")
     assert result.code == 1

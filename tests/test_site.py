@@ -129,3 +129,51 @@ def test_the_person_page_in_headless_chromium(site):
         assert browser.find_element(By.ID, "ref-1").is_displayed()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         assert browser.save_screenshot(str(ARTIFACTS / "person-page.png"))
+
+
+def test_uri_of_keeps_ascii_and_encodes_the_rest():
+    from personkg.model import uri_of
+
+    for ascii_url in ("https://example.org/kg/", "http://[::1]:8080/a%C3%A9/",
+                      "https://w3id.org/personkg/"):
+        assert uri_of(ascii_url) == ascii_url
+    assert uri_of("https://exämple.org/café/") == "https://xn--exmple-cua.org/caf%C3%A9/"
+    assert uri_of("http://例え.テスト:8080/é%20x/") == \
+        "http://xn--r8jz45g.xn--zckzah:8080/%C3%A9%20x/"  # port and escapes kept
+    too_long = "ä" * 70  # not a label IDNA takes: percent-encoded like the path
+    assert uri_of(f"https://{too_long}.org/") == f"https://{'%C3%A4' * 70}.org/"
+
+
+def _addresses(site):
+    locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    meta = json.loads((site / "dataset-metadata.jsonld").read_text(encoding="utf-8"))
+    return locs, [meta["@id"], *(d["contentUrl"] for d in meta["distribution"])]
+
+
+def test_a_site_address_that_is_not_ascii_is_written_as_a_uri(tmp_path, run):
+    """A sitemap's `<loc>` must be a URI: a site address with non-ASCII letters (from
+    `--site-url` or `site_url:`) has its host in IDNA and the rest percent-encoded, in the
+    sitemap and the dataset's metadata alike; on the showcase and the second dataset."""
+    out = tmp_path / "showcase"
+    result = run("site", "--data", str(REPO / "data"), "--out", str(out),
+                 "--site-url", "https://exämple.org/wissen/café")
+    assert result.code == 0, result.err
+    locs, urls = _addresses(out)
+    assert locs[0] == "https://xn--exmple-cua.org/wissen/caf%C3%A9/index.html"
+    assert "https://xn--exmple-cua.org/wissen/caf%C3%A9/id/jan-leike.html" in locs
+    assert urls[0] == "https://xn--exmple-cua.org/wissen/caf%C3%A9/#dataset"
+    assert all(u.isascii() for u in [*locs, *urls])
+
+    data = tmp_path / "second"
+    shutil.copytree(FIXTURES / "second", data)
+    meta = data / "dataset.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "site_url: https://example.org/ß/kg/\n",
+                    encoding="utf-8")
+    result = run("site", "--data", str(data), "--out", str(tmp_path / "site2"))
+    assert result.code == 0, result.err
+    locs, urls = _addresses(tmp_path / "site2")
+    assert locs[0] == "https://example.org/%C3%9F/kg/index.html"
+    assert "https://example.org/%C3%9F/kg/id/grace-example.html" in locs
+    assert "https://example.org/%C3%9F/kg/dataset.ttl" in urls
+    assert all(u.isascii() for u in [*locs, *urls])

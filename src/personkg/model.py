@@ -177,6 +177,28 @@ class Verdict:
     line: int = 0
 
 
+def uri_of(iri: str) -> str:
+    """An http(s) IRI as a URI, for what needs one (a sitemap's `<loc>`, a download's
+    address): a host with non-ASCII letters in IDNA (`xn--`), every other character
+    outside ASCII percent-encoded as UTF-8 (RFC 3987, 3.1). What is ASCII already, `%XX`
+    escapes included, is kept; an IRI that is ASCII comes back unchanged."""
+    if iri.isascii():
+        return iri
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(iri)
+    found = re.fullmatch(r"(.*?)(:[0-9]*)?", parts.netloc)
+    host, port = found.groups(default="") if found else (parts.netloc, "")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA takes (a label too long...): escaped as the rest
+        host = quote(host, safe="")
+    keep = "/:@!$&'()*+,;=-._~%"
+    return urlunsplit((parts.scheme, host + port,
+                       quote(parts.path, safe=keep), quote(parts.query, safe=keep + "?"),
+                       quote(parts.fragment, safe=keep + "?")))
+
+
 @dataclass
 class Dataset:
     """All records of one data folder, by id."""
@@ -210,14 +232,15 @@ class Dataset:
 
     @property
     def site_url(self) -> str:
-        """Where the dataset's site is served: `site_url:` in dataset.yaml, else derived
-        from the base (`https://example.org/kg/id/` -> `https://example.org/kg/`)."""
+        """Where the dataset's site is served, as a URI (`uri_of`): `site_url:` in
+        dataset.yaml, else derived from the base (`https://example.org/kg/id/` ->
+        `https://example.org/kg/`)."""
         named = self.metadata.get("site_url")
         if isinstance(named, str):
-            return named
+            return uri_of(named)
         base = self.base.rstrip("#")
         base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
-        return base[:-3] if base.endswith("/id/") else base
+        return uri_of(base[:-3] if base.endswith("/id/") else base)
 
     def main_person(self) -> str | None:
         """The subject when it is a person, else the person with the most statements."""

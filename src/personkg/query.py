@@ -38,8 +38,11 @@ __all__ = ["NamedQuery", "named_queries", "named_query", "check_params", "unknow
            "SUBJECT", "RESULT_FORMATS", "visible"]
 
 #: table/csv/tsv/json for SELECT and ASK (json = SPARQL 1.1 JSON results); CONSTRUCT and
-#: DESCRIBE give Turtle, or JSON-LD with --format jsonld (or json).
+#: DESCRIBE give Turtle, or JSON-LD with --format jsonld (or json). `table`, the default,
+#: is Turtle for those; any other format that does not fit the query is refused.
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle", "jsonld")
+_SOLUTION_FORMATS = ("table", "csv", "tsv", "json")
+_GRAPH_FORMATS = ("table", "turtle", "jsonld", "json")
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,12 @@ def render(result: object, fmt: str = "table", base: str = DEFAULT_BASE) -> str:
 
 
 def _render(result: object, fmt: str, base: str) -> str:
+    triples = isinstance(result, list)
+    if fmt not in (_GRAPH_FORMATS if triples else _SOLUTION_FORMATS):
+        kind, fits = (("a CONSTRUCT or DESCRIBE query gives triples", "turtle or jsonld")
+                      if triples else ("a SELECT or ASK query gives solutions, not triples",
+                                       "table, csv, tsv or json"))
+        raise RunError(f"format {fmt}: {kind}; use {fits}", option="format")
     if isinstance(result, list):
         from .compile import CompiledGraph
 
@@ -242,7 +251,7 @@ def _render(result: object, fmt: str, base: str) -> str:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": bool(result)}) + "\n"
         return ("true" if bool(result) else "false") + "\n"
-    if fmt in ("table", "turtle", "jsonld"):
+    if fmt == "table":
         return _table(result, base)  # type: ignore[arg-type]
     fmt_obj = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                "json": ox.QueryResultsFormat.JSON}[fmt]

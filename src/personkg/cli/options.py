@@ -129,8 +129,8 @@ def params(values: tuple[str, ...]) -> dict[str, str]:
 def site_url(value: str | None) -> str | None:
     """`--site-url`, when given: an absolute http(s) URL that is a valid IRI (the sitemap and
     dataset metadata are made of it) and a site address as `site_url:` in dataset.yaml must
-    be (`generate.SITE_URL_PATTERN`, the final `/` optional here), with a port in range;
-    else a one-line error (exit 2)."""
+    be (`generate.SITE_URL_PATTERN`, the final `/` optional here), with a port in range,
+    given back as a URI (`model.uri_of`); else a one-line error (exit 2)."""
     if value is None:
         return None
     import re
@@ -138,6 +138,7 @@ def site_url(value: str | None) -> str | None:
 
     from ..compile import iri_term
     from ..generate import SITE_URL_PATTERN
+    from ..model import uri_of
 
     try:
         parts = urlsplit(value)
@@ -149,7 +150,7 @@ def site_url(value: str | None) -> str | None:
     if not ok:
         raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL "
                        "without user, query or fragment, such as https://example.org/kg/")
-    return value
+    return uri_of(value)
 
 
 def check_timeout(timeout: float) -> float:
