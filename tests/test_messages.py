@@ -125,6 +125,34 @@ def test_dataset_metadata_patterns_in_words(run, mini, key, value, words):
     assert message.startswith(f"{key}: {value!r} is not a valid ") and words in message
 
 
+@pytest.mark.parametrize("value,words", [
+    ("https://exa\uff03mple.org/", "invalid characters under NFKC normalization"),
+    ("https://exa\u200dmple.org/", "not a domain name IDNA takes"),
+    ("https://\u05e9\u05dc\u05d5\u05dd1a.com/", "not a domain name IDNA takes"),
+    ("https://ex\u00e4mple..org/", "not a domain name IDNA takes"),
+    ("https://ex\u00e4%41mple.org/", "not a domain name IDNA takes"),
+    ("https://" + "\u6f22" * 300 + ".org/", "longer than a domain name can be"),
+    ("https://example.org:99999/", "Port out of range"),
+])
+def test_a_site_address_without_a_uri_is_refused_at_its_line(run, mini, value, words):
+    # the sitemap needs a URI (`model.uri_of`): refused when read, not when the site is made
+    (mini / "dataset.yaml").write_text(
+        f'title: Mini\nbase: https://example.org/id/\nsite_url: "{value}"\n', encoding="utf-8")
+    message = _only(run, mini, "dataset.yaml:3", "bad-value")
+    assert message.startswith(f"site_url: {value!r} is not a valid site address: ")
+    assert words in message
+
+
+def test_a_base_that_gives_no_site_address_asks_for_a_site_url(run, mini):
+    (mini / "dataset.yaml").write_text("title: Mini\nbase: https://exa\uff03mple.org/id/\n",
+                                       encoding="utf-8")
+    message = _only(run, mini, "dataset.yaml:2", "bad-value")
+    assert "gives no site address" in message and "name one with site_url:" in message
+    with (mini / "dataset.yaml").open("a", encoding="utf-8") as f:
+        f.write("site_url: https://example.org/kg/\n")  # named: the base needs none
+    assert "dataset.yaml" not in _validate(run, mini).out
+
+
 def test_every_pattern_of_the_schemas_has_words_without_regex(voc):
     def patterns(node):
         if isinstance(node, dict):

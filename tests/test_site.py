@@ -140,8 +140,14 @@ def test_uri_of_keeps_ascii_and_encodes_the_rest():
     assert uri_of("https://exämple.org/café/") == "https://xn--exmple-cua.org/caf%C3%A9/"
     assert uri_of("http://例え.テスト:8080/é%20x/") == \
         "http://xn--r8jz45g.xn--zckzah:8080/%C3%A9%20x/"  # port and escapes kept
-    too_long = "ä" * 70  # not a label IDNA takes: percent-encoded like the path
-    assert uri_of(f"https://{too_long}.org/") == f"https://{'%C3%A4' * 70}.org/"
+    # UTS 46, as browsers read a name: not IDNA 2003's mapping to another domain
+    assert uri_of("https://straße.de/") == "https://xn--strae-oqa.de/"
+    assert uri_of("https://ς.gr/") == "https://xn--3xa.gr/"
+    for bad in ("https://" + "ä" * 70 + ".org/", "https://exa\u200dmple.org/",
+                "https://exa\uff03mple.org/", "https://exämple.org:99999/",
+                "https://" + "漢" * 10_000 + ".org/"):  # the last refused before IDNA's work
+        with pytest.raises(ValueError):
+            uri_of(bad)
 
 
 def _addresses(site):
@@ -177,3 +183,15 @@ def test_a_site_address_that_is_not_ascii_is_written_as_a_uri(tmp_path, run):
     assert "https://example.org/%C3%9F/kg/id/grace-example.html" in locs
     assert "https://example.org/%C3%9F/kg/dataset.ttl" in urls
     assert all(u.isascii() for u in [*locs, *urls])
+
+    # one that has no URI is the data's problem, reported when read: nothing is written
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "site_url: https://example.org/ß/kg/", 'site_url: "https://exa\u200dmple.org/"'),
+        encoding="utf-8")
+    result = run("site", "--data", str(data), "--out", str(tmp_path / "site3"))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "dataset.yaml:12: error bad-value: site_url: " in result.err
+    assert not (tmp_path / "site3").exists()
+    bad = run("site", "--data", str(data), "--out", str(tmp_path / "site4"),
+              "--site-url", "https://שלום1a.com/")
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "IDNA" in bad.err

@@ -179,24 +179,44 @@ class Verdict:
 
 def uri_of(iri: str) -> str:
     """An http(s) IRI as a URI, for what needs one (a sitemap's `<loc>`, a download's
-    address): a host with non-ASCII letters in IDNA (`xn--`), every other character
-    outside ASCII percent-encoded as UTF-8 (RFC 3987, 3.1). What is ASCII already, `%XX`
-    escapes included, is kept; an IRI that is ASCII comes back unchanged."""
-    if iri.isascii():
-        return iri
+    address): a host with non-ASCII letters in IDNA (UTS 46, as browsers read it:
+    `straße.de` is `xn--strae-oqa.de`), every other character outside ASCII
+    percent-encoded as UTF-8 (RFC 3987, 3.1). What is ASCII already, `%XX` escapes
+    included, is kept: an ASCII IRI comes back unchanged. `ValueError` (its reason) for an
+    address that has no URI: a host IDNA refuses or longer than a domain name can be, a
+    port out of range, or characters that normalise into a separator."""
     from urllib.parse import quote, urlsplit, urlunsplit
 
-    parts = urlsplit(iri)
+    parts = urlsplit(iri)  # ValueError for characters NFKC makes into "/", "?", "#", "@", ":"
+    parts.port  # noqa: B018 - ValueError when out of range
+    if iri.isascii():
+        return iri
     found = re.fullmatch(r"(.*?)(:[0-9]*)?", parts.netloc)
     host, port = found.groups(default="") if found else (parts.netloc, "")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:  # not a name IDNA takes (a label too long...): escaped as the rest
-        host = quote(host, safe="")
+    if not host.isascii():
+        if len(host) > 253:  # checked first: IDNA's time grows with the square of a name
+            raise ValueError("its host is longer than a domain name can be (253 characters)")
+        import idna
+
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
+            raise ValueError(f"its host is not a domain name IDNA takes ({exc})") from None
     keep = "/:@!$&'()*+,;=-._~%"
     return urlunsplit((parts.scheme, host + port,
                        quote(parts.path, safe=keep), quote(parts.query, safe=keep + "?"),
                        quote(parts.fragment, safe=keep + "?")))
+
+
+def site_url_of(base: str, named: object = None) -> str:
+    """Where a dataset's site is served, as a URI (`uri_of`, so `ValueError` too):
+    `named` (`site_url:` in dataset.yaml) when given, else derived from the base
+    (`https://example.org/kg/id/` -> `https://example.org/kg/`)."""
+    if isinstance(named, str):
+        return uri_of(named)
+    base = base.rstrip("#")
+    base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
+    return uri_of(base[:-3] if base.endswith("/id/") else base)
 
 
 @dataclass
@@ -232,15 +252,9 @@ class Dataset:
 
     @property
     def site_url(self) -> str:
-        """Where the dataset's site is served, as a URI (`uri_of`): `site_url:` in
-        dataset.yaml, else derived from the base (`https://example.org/kg/id/` ->
-        `https://example.org/kg/`)."""
-        named = self.metadata.get("site_url")
-        if isinstance(named, str):
-            return uri_of(named)
-        base = self.base.rstrip("#")
-        base = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
-        return uri_of(base[:-3] if base.endswith("/id/") else base)
+        """Where the dataset's site is served (`site_url_of`; dataset.yaml's check has made
+        sure that it can be worked out)."""
+        return site_url_of(self.base, self.metadata.get("site_url"))
 
     def main_person(self) -> str | None:
         """The subject when it is a person, else the person with the most statements."""

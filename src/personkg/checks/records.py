@@ -29,7 +29,8 @@ from ..compile import content_hash, iri_term, text_term
 from ..errors import RunError
 from ..generate import URL_PATTERN
 from ..load import LineDict, LineList, RawRecord
-from ..model import AuthorList, entity_from_raw, parse_date, source_from_raw
+from ..model import AuthorList, entity_from_raw, parse_date, site_url_of, source_from_raw
+from ..namespaces import DEFAULT_BASE
 from .messages import Wording, schema_issues
 from .report import Issue
 
@@ -179,7 +180,24 @@ def metadata_issues(rec: RawRecord, shapes_dir: Path) -> list[Issue]:
         else:
             continue
         out += _checked(rec, value, kind, rec.data.key_lines.get(key), key)
+    if rec.kind == "dataset" and not out:
+        out += _site_address(rec)
     return out
+
+
+def _site_address(rec: RawRecord) -> list[Issue]:
+    """The site address of dataset.yaml (`site_url:`, else derived from `base:`) must have
+    a URI: the sitemap and the dataset's metadata are made of it."""
+    named, base = rec.data.get("site_url"), rec.data.get("base")
+    key = "site_url" if isinstance(named, str) else "base"
+    try:
+        site_url_of(base if isinstance(base, str) else DEFAULT_BASE, named)
+    except ValueError as exc:
+        said = (f"site_url: {named!r} is not a valid site address: {exc}" if key == "site_url"
+                else f"base: {base!r} gives no site address ({exc}); name one with site_url:")
+        return [Issue.at(rec.path, rec.data.key_lines.get(key) or rec.data.line, "bad-value",
+                         said, layer="schema")]
+    return []
 
 
 def prepare(shapes_dir: Path, value_kinds: dict[str, str], qualifier_kinds: dict[str, str],

@@ -130,7 +130,8 @@ def site_url(value: str | None) -> str | None:
     """`--site-url`, when given: an absolute http(s) URL that is a valid IRI (the sitemap and
     dataset metadata are made of it) and a site address as `site_url:` in dataset.yaml must
     be (`generate.SITE_URL_PATTERN`, the final `/` optional here), with a port in range,
-    given back as a URI (`model.uri_of`); else a one-line error (exit 2)."""
+    given back as a URI (`model.uri_of`, which may refuse it too); else a one-line error
+    (exit 2)."""
     if value is None:
         return None
     import re
@@ -150,7 +151,10 @@ def site_url(value: str | None) -> str | None:
     if not ok:
         raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL "
                        "without user, query or fragment, such as https://example.org/kg/")
-    return uri_of(value)
+    try:
+        return uri_of(value)
+    except ValueError as exc:  # what a URI cannot hold (a host IDNA refuses)
+        raise RunError(f"--site-url {value!r}: {exc}") from None
 
 
 def check_timeout(timeout: float) -> float:
