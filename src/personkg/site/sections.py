@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from markupsafe import Markup
@@ -175,11 +176,14 @@ class Context:
     def entity(self, e: Entity) -> View:
         """Everything an entity's page shows except the timeline and the JSON-LD."""
         people = profile.coauthors(self, e.id)  # for the list and the picture
+        pubs = self.publications(e.id)  # newest first, so grouped by year at once
         return {"id": e.id, "name": e.name, "kind": self.kind(e.type), "type": e.type,
                 "description": e.description,
                 "wikidata": WIKIDATA_PAGE.format(e.wikidata) if e.wikidata else None,
                 "byline": self.author_line(e.id),
-                "publications": self.publications(e.id),
+                "publications": pubs,
+                "publication_years": [{"year": year, "works": list(works)} for year, works
+                                      in groupby(pubs, key=lambda w: w["year"])],
                 "coauthors": self.coauthors(people),
                 "linked_from": self.linked_from(e.id), "cite": self.cite(e.id),
                 **self.profile(e, people),

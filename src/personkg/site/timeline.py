@@ -4,6 +4,7 @@ as dots, on one time axis, as inline SVG."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 
 from ..compile import best_of
@@ -18,7 +19,12 @@ def _e(text: object) -> str:
 
 
 def _year(d: Date, end: bool = False) -> float:
-    parts = [int(x) for x in d.text.split("-")]
+    return _year_of(d.text, end)
+
+
+@functools.cache  # a date's text is worked out once (its year, its month, again and again)
+def _year_of(text: str, end: bool) -> float:
+    parts = [int(x) for x in text.split("-")]
     y = float(parts[0])
     if len(parts) == 1:
         return y + (1.0 if end else 0.0)
