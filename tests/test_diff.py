@@ -350,6 +350,15 @@ def test_markdown_links_are_uris_when_the_site_url_is_not_ascii(tmp_path):
     assert "[Example Lab](https://kg.xn--exmple-cua.org/w%C3%B6/id/example-lab.html)" in r.out
 
 
+def test_a_parenthesis_in_the_site_url_does_not_end_the_markdown_link(tmp_path):
+    repo = make_repo(tmp_path, SECOND, lambda d: edit(
+        d / "dataset.yaml", "version: 1.0.0\n",
+        "version: 1.0.0\nsite_url: https://kg.example.org/a)b/\n"))
+    commit(repo, set_qid)
+    r = diff(repo, "HEAD~1", "--format", "markdown")
+    assert "[Example Lab](https://kg.example.org/a\\)b/id/example-lab.html)" in r.out
+
+
 def test_the_init_workflow_posts_the_diff_on_pull_requests():
     workflow = yaml.safe_load((REPO / "src/personkg/init_template/workflow.yml").read_text("utf-8"))
     job = workflow["jobs"]["review"]

@@ -137,11 +137,17 @@ def _md(text: str) -> str:
     return text
 
 
+def _md_url(url: str) -> str:
+    """A link destination: its parentheses escaped, so one that is not balanced does not
+    end the link (CommonMark reads backslash escapes there)."""
+    return url.replace("(", "\\(").replace(")", "\\)")
+
+
 def render_markdown(diff: Diff, where: Where) -> str:
     out = [f"### personkg diff: `{diff.base}` → `{diff.head}`", "", f"**{diff.summary()}**"]
     out += [f"\n> {_md(n)}" for n in diff.notes]
     for e in diff.entities:
-        name = f"[{_md(e.name)}]({diff.site_url}id/{e.id}.html)" \
+        name = f"[{_md(e.name)}]({_md_url(f'{diff.site_url}id/{e.id}.html')})" \
             if diff.site_url and e.status != "removed" else _md(e.name)
         out += ["", f"#### {name} (`{e.id}`, {e.type})", ""]
         out += [f"- {_md(line)}" for line in entity_lines(e)]
