@@ -81,8 +81,8 @@ def test_a_format_that_does_not_fit_the_query_is_refused(run, data):
     exit 2, nothing on standard output (before, the table or the Turtle came instead)."""
     select = "SELECT ?s WHERE { ?s a pkg:Person }"
     construct = "CONSTRUCT { ?s a pkg:Person } WHERE { ?s a pkg:Person }"
-    for query, fmt, said in ((select, "turtle", "gives solutions, not triples"),
-                             (select, "jsonld", "gives solutions, not triples"),
+    for query, fmt, said in ((select, "turtle", "gives solutions or true or false, not triples"),
+                             (select, "jsonld", "gives solutions or true or false, not triples"),
                              ("ASK { ?s a pkg:Person }", "turtle", "gives solutions"),
                              (construct, "csv", "gives triples"),
                              (construct, "tsv", "gives triples")):

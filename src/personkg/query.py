@@ -232,7 +232,8 @@ def _render(result: object, fmt: str, base: str) -> str:
     triples = isinstance(result, list)
     if fmt not in (_GRAPH_FORMATS if triples else _SOLUTION_FORMATS):
         kind, fits = (("a CONSTRUCT or DESCRIBE query gives triples", "turtle or jsonld")
-                      if triples else ("a SELECT or ASK query gives solutions, not triples",
+                      if triples else ("a SELECT or ASK query gives solutions or true or "
+                                       "false, not triples",
                                        "table, csv, tsv or json"))
         raise RunError(f"format {fmt}: {kind}; use {fits}", option="format")
     if isinstance(result, list):
