@@ -332,31 +332,19 @@ def test_a_folder_outside_git_needs_two_folders(tmp_path):
     assert r.code == 2 and "is not in a git repository" in r.err
 
 
-def test_markdown_links_entity_pages_when_the_site_url_is_known(tmp_path):
+@pytest.mark.parametrize("site_url,link", [
+    ("https://kg.example.org/", "https://kg.example.org/id/example-lab.html"),
+    # not ASCII: a URI (the host in IDNA, the path percent-encoded)
+    ("https://kg.exämple.org/wö/", "https://kg.xn--exmple-cua.org/w%C3%B6/id/example-lab.html"),
+    # a parenthesis that would end the link is escaped
+    ("https://kg.example.org/a)b/", "https://kg.example.org/a\\)b/id/example-lab.html"),
+])
+def test_markdown_links_entity_pages_when_the_site_url_is_known(tmp_path, site_url, link):
     repo = make_repo(tmp_path, SECOND, lambda d: edit(
-        d / "dataset.yaml", "version: 1.0.0\n",
-        "version: 1.0.0\nsite_url: https://kg.example.org/\n"))
+        d / "dataset.yaml", "version: 1.0.0\n", f"version: 1.0.0\nsite_url: {site_url}\n"))
     commit(repo, set_qid)
     r = diff(repo, "HEAD~1", "--format", "markdown")
-    assert "#### [Example Lab](https://kg.example.org/id/example-lab.html) (`example-lab`" in r.out
-
-
-def test_markdown_links_are_uris_when_the_site_url_is_not_ascii(tmp_path):
-    repo = make_repo(tmp_path, SECOND, lambda d: edit(
-        d / "dataset.yaml", "version: 1.0.0\n",
-        "version: 1.0.0\nsite_url: https://kg.exämple.org/wö/\n"))
-    commit(repo, set_qid)
-    r = diff(repo, "HEAD~1", "--format", "markdown")
-    assert "[Example Lab](https://kg.xn--exmple-cua.org/w%C3%B6/id/example-lab.html)" in r.out
-
-
-def test_a_parenthesis_in_the_site_url_does_not_end_the_markdown_link(tmp_path):
-    repo = make_repo(tmp_path, SECOND, lambda d: edit(
-        d / "dataset.yaml", "version: 1.0.0\n",
-        "version: 1.0.0\nsite_url: https://kg.example.org/a)b/\n"))
-    commit(repo, set_qid)
-    r = diff(repo, "HEAD~1", "--format", "markdown")
-    assert "[Example Lab](https://kg.example.org/a\\)b/id/example-lab.html)" in r.out
+    assert f"#### [Example Lab]({link}) (`example-lab`" in r.out
 
 
 def test_the_init_workflow_posts_the_diff_on_pull_requests():
