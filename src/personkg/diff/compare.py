@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from ..compile import statement_iri
-from ..model import Claim, Dataset, Date, Entity, Reference, Source, Text, Value, uri_of
+from ..model import Claim, Dataset, Date, Entity, Reference, Source, Text, Value
 from ..vocab import Vocabulary
 
 __all__ = ["Diff", "EntityChange", "StatementChange", "SourceChange", "compare"]
@@ -279,7 +279,7 @@ def compare(base: Dataset, base_voc: Vocabulary, head: Dataset, head_voc: Vocabu
     mapper = _Mapper(base_voc, ent_renames, src_renames)
     named = head.metadata.get("site_url")
     diff = Diff(base_label, head_label,
-                site_url=uri_of(named) if isinstance(named, str) else None)
+                site_url=head.site_url if isinstance(named, str) else None)
     trust = (_Trust(base, base_voc), _Trust(head, head_voc))
     back = {new: old for old, new in ent_renames.items()}
     for eid in sorted(set(head.entities) | set(base.entities)):

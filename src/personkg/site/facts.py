@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..compile import best_claims
 from ..model import Claim, Dataset, Date, Entity, Source, Text, Value
 from ..vocab import Vocabulary
 
@@ -98,12 +97,12 @@ def claim_view(ds: Dataset, voc: Vocabulary, c: Claim, notes: Notes | None) -> V
             "low_trust": c.rank != "deprecated" and (trust == "none" or trust in voc.low_trust)}
 
 
-def entity_facts(ds: Dataset, voc: Vocabulary, e: Entity) -> View:
+def entity_facts(ds: Dataset, voc: Vocabulary, e: Entity, best: set[int]) -> View:
     """`{"facts": rows, "deprecated": rows, "notes": [...]}` for a page, each row
     `{"label", "cells", "quotes", "deprecated"}` (the facts of a property; each deprecated
-    claim has a row of its own), as the template's `fact_table` takes them."""
+    claim has a row of its own), as the template's `fact_table` takes them. `best`: the
+    positions of the entity's best-rank claims (`compile.best_claims`)."""
     notes = Notes()
-    best = best_claims(e.claims)
     rows: dict[str, list[View]] = defaultdict(list)
     deprecated = []
     for i, c in enumerate(e.claims):

@@ -58,7 +58,7 @@ class _Environment(Environment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict:
-            try:  # one lookup: `in` and then `[]` were two
+            try:  # one lookup, not `in` and then `[]`
                 return obj[attribute]
             except KeyError:
                 pass

@@ -53,14 +53,15 @@ class Context:
     authors_of: dict[str, list[str]] = field(default_factory=dict)
     #: source id -> [(entity, claim, quoted words)]: every fact the source supports
     supports: dict[str, list[tuple[Entity, Claim, list[str]]]] = field(default_factory=dict)
+    #: entity id -> the positions of its best-rank claims (`compile.best_claims`)
+    best: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ds: Dataset, voc: Vocabulary) -> Context:
         ctx = cls(ds, voc)
         incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        bests: dict[str, set[int]] = {}
         for e in ds.entities.values():
-            best = bests[e.id] = best_claims(e.claims)
+            best = ctx.best[e.id] = best_claims(e.claims)
             for i, c in enumerate(e.claims):
                 if i in best and voc.claims[c.property].is_item and str(c.value) in ds.entities:
                     incoming[str(c.value)].append((c.property, e.id))
@@ -69,7 +70,7 @@ class Context:
         works_of: dict[str, list[str]] = defaultdict(list)
         for work_id in ctx.citations:
             work = ds.entities[work_id]
-            best = bests[work_id]
+            best = ctx.best[work_id]
             ids = [str(c.value) for i, c in enumerate(work.claims)
                    if i in best and voc.claims[c.property].is_item
                    and voc.claims[c.property].citation_field == "author"]
@@ -187,7 +188,7 @@ class Context:
                 "coauthors": self.coauthors(people),
                 "linked_from": self.linked_from(e.id), "cite": self.cite(e.id),
                 **self.profile(e, people),
-                **entity_facts(self.ds, self.voc, e)}
+                **entity_facts(self.ds, self.voc, e, self.best[e.id])}
 
     def source(self, src: Source) -> View:
         """A source's page: its fields, trust, and every fact it supports, by entity."""
