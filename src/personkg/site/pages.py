@@ -29,7 +29,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import pipeline, runtime
@@ -42,34 +41,13 @@ from ..resources import data_folder
 from ..vocab import Vocabulary
 from .linked import FORMATS_WRITTEN, LinkedData
 from .sections import Context
+from .templating import environment
 from .timeline import timeline_svg
 
-__all__ = ["site", "build_site", "fill_site", "large_site", "environment", "Staged"]
+__all__ = ["site", "build_site", "fill_site", "large_site", "Staged"]
 
 _HERE = Path(__file__).parent
 STATIC = ("site.css", "search.js")  # copied from static/ to the site's root
-
-
-class _Environment(Environment):
-    """The views the templates read are dicts (`sections`, `facts`): `{{ f.value }}` looks
-    the key up first. Jinja tries an attribute first, and on a dict each of those fails by
-    raising and catching an exception: a fifth of the rendering time of a large site
-    (`benchmarks/site.py`). A key that is not there falls back to Jinja's own lookup."""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict:
-            try:  # one lookup, not `in` and then `[]`
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
-def environment() -> Environment:
-    """The templates of `templates/`, with autoescape on for every file."""
-    return _Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=True,
-                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                        keep_trailing_newline=True, auto_reload=False)
 
 
 def _schema_node(ds: Dataset, voc: Vocabulary, e: Entity | Source, type_name: str) -> dict:
