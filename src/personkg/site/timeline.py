@@ -95,6 +95,26 @@ def _first_year(bar: Bar) -> float:
     return _year(start) if start else _year(end) - 1 if end else 0.0
 
 
+_WIDTH, _LEFT = 900, 20
+
+
+def _x(lo: int, hi: int, v: float) -> float:
+    """Where the year `v` is on an axis from `lo` to `hi`."""
+    return round(_LEFT + (v - lo) / max(hi - lo, 1) * (_WIDTH - 2 * _LEFT), 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _grid(lo: int, hi: int, height: int) -> str:
+    """A line and a label for each year from `lo` to `hi`: the same for every person with
+    the same years and bar count (most of a timeline's text, on a large site)."""
+    out = []
+    for year in range(lo, hi + 1):
+        at = _x(lo, hi, year)
+        out.append(f'<line x1="{at}" y1="20" x2="{at}" y2="{height - 60}" stroke="#eee"/>')
+        out.append(f'<text x="{at}" y="14" text-anchor="middle">{year}</text>')
+    return "\n".join(out)
+
+
 def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     """Positions, teams and education as bars, papers as dots, on one time axis; a bar
     still open ends at the dataset's `as_of` date (today when it names none); a legend
@@ -109,21 +129,17 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     if any(end is None for _, _, _, end in bars):
         years.append(_year(now, True))
     lo, hi = int(min(years)), int(max(years)) + 1
-    width, left, row_h = 900, 20, 22
-    span = max(hi - lo, 1)
+    width, left, row_h = _WIDTH, _LEFT, 22
 
     def x(v: float) -> float:
-        return round(left + (v - lo) / span * (width - 2 * left), 1)
+        return _x(lo, hi, v)
 
     bars.sort(key=lambda b: (_first_year(b), b[1]))
     height = 40 + row_h * (len(bars) + 1) + 30 + 40
     out = [f'<svg xmlns="{SVG}" role="group" id="timeline" '
            f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title">',
-           f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>']
-    for year in range(lo, hi + 1):
-        at = x(year)
-        out.append(f'<line x1="{at}" y1="20" x2="{at}" y2="{height - 60}" stroke="#eee"/>')
-        out.append(f'<text x="{at}" y="14" text-anchor="middle">{year}</text>')
+           f'<title id="timeline-title">Career timeline of {_e(person.name)}</title>',
+           _grid(lo, hi, height)]
     for n, (lane, label, start, end) in enumerate(bars):
         y = 30 + n * row_h
         x0 = x(_year(start)) if start else x(_year(end) - 1) if end else x(lo)
@@ -148,7 +164,11 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
     for d, w in sorted(papers, key=lambda p: p[0].text):
         out.append(f'<a href="{_e(w.id)}.html"><circle cx="{x(_year(d))}" cy="{y + 6}" r="5" '
                    f'fill="{_PAPER}"><title>{_e(w.name)} ({_e(d.text)})</title></circle></a>')
-    out.append(_legend(voc, left, height - 28, now, undated))
+    legends = ds.memo.setdefault("timeline-legends", {})
+    key = (height - 28, now.text, undated)
+    if key not in legends:
+        legends[key] = _legend(voc, left, height - 28, now, undated)
+    out.append(legends[key])
     out.append("</svg>")
     return "\n".join(out)
 
