@@ -7,7 +7,7 @@ the page code).
         [--src OTHER/src ...]
 
 Every `--step`-th page of the generated dataset of `--people` people (the entity pages
-first, then the sources', as the site orders them; at most `--pages`) is rendered and
+first, then the sources'; at most `--pages`) is rendered and
 written into a temporary folder once to warm up, then again while callgrind counts; the
 dataset is loaded and checked before counting starts. With `--src`, the same is counted
 with each other checkout's `src` folder first on the import path (for example a
@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from common import dataset
@@ -41,7 +42,10 @@ def render(data: str, step: int, pages: int, ready: Path, go: Path) -> None:
         (out / "id").mkdir()
         files = site_pages._SiteFiles(site_pages.Staged(checked.dataset, voc, lambda: None),
                                       out, None)
-        chosen = files.writers[::step][:pages]
+        # the entity pages, then the sources', whatever order the site takes them in
+        writers = [*(partial(files.entity_page_file, e) for e in files.entities),
+                   *(partial(files.source_page_file, s) for s in files.sources)]
+        chosen = writers[::step][:pages]
         for write in chosen:  # warm: the templates compiled, the Context made
             write()
         ready.touch()

@@ -113,3 +113,30 @@ def test_json_for_a_script_element_cannot_break_out():
     out = script_json(data)
     assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
     assert json.loads(out) == data
+
+
+@pytest.mark.parametrize("root", [REPO / "data", REPO / "tests" / "fixtures" / "second"])
+def test_best_claims_by_property_are_each_propertys_best_well_sourced_claims(root):
+    """`_best` finds every property's claims in one pass: for each property, the
+    preferred claims (else the normal ones) in record order, without those whose sources
+    are all low-trust, as `compile.best_of` per property and a trust filter give them."""
+    from personkg.compile import best_of
+    from personkg.export.schemaorg import _best
+    from personkg.pipeline import compiled
+
+    c = compiled(root)
+    ds, low = c.dataset, c.voc.low_trust
+    left_out = ranked = 0
+    for e in ds.entities.values():
+        got = _best(ds, e, low)
+        for key in {claim.property for claim in e.claims}:
+            expected = [claim for claim in best_of(e.claims, key)
+                        if any(ds.sources[r.source].fields.get("trust") not in low
+                               for r in claim.references if r.source in ds.sources)]
+            assert got.get(key, []) == expected, (e.id, key)
+            left_out += len(best_of(e.claims, key)) - len(expected)
+            ranked += any(claim.rank == "preferred" for claim in e.claims
+                          if claim.property == key)
+        assert all(got.values())
+    if root.name == "data":
+        assert left_out and ranked  # low-trust claims and preferred ranks were there to test

@@ -50,8 +50,9 @@ def test_each_record_file_is_the_writers_output_on_its_subgraph(compiled):
     for rid in [*ds.entities, *ds.sources]:
         iri = ds.base + rid
         sub = CompiledGraph([str(t) for t in _subgraph(triples, iri)], base=ds.base)
-        assert linked.record_ttl(iri) == to_turtle(sub), rid
-        assert linked.record_jsonld(iri).decode("utf-8") == to_jsonld(sub, voc), rid
+        ttl, jsonld = linked.record_files(iri)
+        assert ttl == to_turtle(sub), rid
+        assert jsonld.decode("utf-8") == to_jsonld(sub, voc), rid
 
 
 def test_a_record_file_holds_its_statements_references_and_value_nodes_only(compiled):
@@ -60,10 +61,9 @@ def test_a_record_file_holds_its_statements_references_and_value_nodes_only(comp
     ds = compiled.dataset
     linked = LinkedData(compiled.graph, compiled.voc)
     subject = ds.base + ds.subject
-    got = {q.subject.value for q in ox.parse(linked.record_ttl(subject).encode(),
-                                             format=ox.RdfFormat.TURTLE)}
-    from_jsonld = {q.subject.value for q in ox.parse(linked.record_jsonld(subject),
-                                                     format=ox.RdfFormat.JSON_LD)}
+    ttl, jsonld = linked.record_files(subject)
+    got = {q.subject.value for q in ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE)}
+    from_jsonld = {q.subject.value for q in ox.parse(jsonld, format=ox.RdfFormat.JSON_LD)}
     assert got == from_jsonld
     assert subject in got
     for space in ("statement/", "reference/", "value/"):
@@ -87,5 +87,6 @@ def test_an_empty_graph_and_an_unknown_record():
     linked = LinkedData(empty, voc)
     assert "".join(linked.ttl_chunks()) == to_turtle(empty)
     assert b"".join(linked.jsonld_chunks()).decode() == to_jsonld(empty, voc)
-    assert linked.record_jsonld("https://example.org/x/nobody").decode() == to_jsonld(empty,
-                                                                                    voc)
+    ttl, jsonld = linked.record_files("https://example.org/x/nobody")
+    assert ttl == to_turtle(empty)
+    assert jsonld.decode() == to_jsonld(empty, voc)

@@ -142,3 +142,24 @@ def test_pages_need_no_script_but_the_search_box(site):
     assert '<div id="search" hidden>' in index  # shown by search.js only
     assert re.findall(r"<script[^>]*>", index) == ['<script type="application/ld+json">',
                                                    '<script src="search.js">']
+
+
+@pytest.mark.parametrize("root", [REPO / "data", FIXTURES / "second"])
+def test_what_a_source_supports_is_found_when_its_page_asks(root):
+    """`Context.supported` is worked out for every source when a source page first asks:
+    entity pages do not need it (the process of a large site that joins the pages last
+    writes only those), and the facts it lists are each source's, whenever asked."""
+    from personkg.pipeline import compiled
+    from personkg.site.facts import facts_by_source
+    from personkg.site.sections import Context
+
+    c = compiled(root)
+    ctx = Context.of(c.dataset, c.voc)
+    for e in c.dataset.entities.values():
+        ctx.entity(e)
+    assert ctx._supports is None
+    expected = facts_by_source(c.dataset)
+    for s in c.dataset.sources.values():
+        assert ctx.supported(s.id) == expected.get(s.id, [])
+        assert ctx.source(s)["count"] == len(expected.get(s.id, []))
+    assert ctx._supports is not None

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from ..compile import best_of
+from ..compile import best_claims
 from ..errors import DataError
 from ..generate import profile_schema
 from ..model import Claim, Dataset, Date, Entity, Text
@@ -34,12 +34,17 @@ __all__ = ["CONTEXT", "profile_page", "page_text", "check_page", "has_person", "
            "script_json", "schema_type"]
 
 CONTEXT = {"@vocab": str(SCHEMA)}
-def _best(ds: Dataset, e: Entity, key: str, low_trust: set[str]) -> list[Claim]:
-    """Best-rank claims of `key`, leaving out those that rest only on low-trust sources: a
-    page for other sites publishes what the dataset can stand behind."""
-    return [c for c in best_of(e.claims, key)
-            if any(str(ds.sources[r.source].fields.get("trust")) not in low_trust
-                    for r in c.references if r.source in ds.sources)]
+def _best(ds: Dataset, e: Entity, low_trust: set[str]) -> dict[str, list[Claim]]:
+    """The entity's best-rank claims by property, in record order, leaving out those that
+    rest only on low-trust sources: a page for other sites publishes what the dataset can
+    stand behind. One pass over its claims (a page asks for each property it shows)."""
+    best = best_claims(e.claims)
+    out: dict[str, list[Claim]] = {}
+    for i, c in enumerate(e.claims):
+        if i in best and any(str(ds.sources[r.source].fields.get("trust")) not in low_trust
+                             for r in c.references if r.source in ds.sources):
+            out.setdefault(c.property, []).append(c)
+    return out
 
 
 def _text(value: object) -> str:
@@ -74,12 +79,13 @@ def _local(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _identifiers(ds: Dataset, voc: Vocabulary, e: Entity, same_as: list[str] | None,
-                 low_trust: set[str]) -> list[dict[str, object]]:
-    """The entity's identifiers as PropertyValues; their pages go to `same_as`."""
+def _identifiers(voc: Vocabulary, e: Entity, best: dict[str, list[Claim]],
+                 same_as: list[str] | None) -> list[dict[str, object]]:
+    """The entity's identifiers (`best`: its `_best`) as PropertyValues; their pages go to
+    `same_as`."""
     out: list[dict[str, object]] = []
     for prop in voc.identifiers(e.type):
-        for c in _best(ds, e, prop.key, low_trust):
+        for c in best.get(prop.key, ()):
             out.append({"@type": "PropertyValue",
                         "propertyID": prop.identifier_name or prop.label,
                         "value": str(c.value)})
@@ -143,19 +149,20 @@ def profile_page(ds: Dataset, voc: Vocabulary, entity_id: str) -> dict:
         person["description"] = e.description
     same_as = [WIKIDATA_PAGE.format(e.wikidata)] if e.wikidata else []
     shown = voc.profile_properties(e.type)
+    best = _best(ds, e, low)
     for prop in shown:
         if prop.kind == "url":  # the first one is the url; all are the person's pages
-            links = [str(c.value) for c in _best(ds, e, prop.key, low)]
+            links = [str(c.value) for c in best.get(prop.key, ())]
             if links:
                 person.setdefault(_local(str(prop.schema_org)), links[0])
                 same_as += links
-    identifiers = _identifiers(ds, voc, e, same_as, low)
+    identifiers = _identifiers(voc, e, best, same_as)
     if identifiers:
         person["identifier"] = identifiers
     if same_as:
         person["sameAs"] = sorted(dict.fromkeys(same_as))
     for prop in shown:
-        claims = _best(ds, e, prop.key, low)
+        claims = best.get(prop.key)
         if prop.kind == "url" or not claims:
             continue
         value = _field(ds, voc, prop, claims)
@@ -182,8 +189,9 @@ def _works_by_author(ds: Dataset, voc: Vocabulary) -> dict[str, list[Entity]]:
         for w in sorted(ds.entities.values(), key=lambda x: x.id):
             if w.type not in kinds:
                 continue
+            best = _best(ds, w, voc.low_trust)
             ids = {str(c.value) for prop in voc.by_schema_org(w.type, "author") if prop.is_item
-                   for c in _best(ds, w, prop.key, voc.low_trust)}
+                   for c in best.get(prop.key, ())}
             for author in sorted(ids):
                 index.setdefault(author, []).append(w)
         ds.memo["schemaorg-works-by-author"] = index
@@ -191,10 +199,11 @@ def _works_by_author(ds: Dataset, voc: Vocabulary) -> dict[str, list[Entity]]:
     return found
 
 
-def _first(ds: Dataset, voc: Vocabulary, w: Entity, term: str, low: set[str]) -> str | None:
-    """The first best value of the work's properties that map to schema.org `term`."""
+def _first(voc: Vocabulary, w: Entity, best: dict[str, list[Claim]], term: str) -> str | None:
+    """The first best value (`best`: the work's `_best`) of the work's properties that map
+    to schema.org `term`."""
     for prop in voc.by_schema_org(w.type, term):
-        claims = _best(ds, w, prop.key, low)
+        claims = best.get(prop.key)
         if claims:
             return _text(claims[0].value)
     return None
@@ -214,12 +223,12 @@ def _work(ds: Dataset, voc: Vocabulary, w: Entity, author_id: str) -> dict[str, 
 
 def _work_node(ds: Dataset, voc: Vocabulary, w: Entity) -> tuple[set[str], dict[str, object]]:
     """The work's author records, and its node for `_work`."""
-    low = voc.low_trust
+    best = _best(ds, w, voc.low_trust)
     authors: list[tuple[int, dict[str, object]]] = []
     ids = set()
     for prop in voc.by_schema_org(w.type, "author"):
         position, name = voc.qualifier_for(prop, "position"), voc.qualifier_for(prop, "name")
-        for c in _best(ds, w, prop.key, low):
+        for c in best.get(prop.key, ()):
             at = int(str(c.qualifiers.get(position, 0))) if position else 0
             if not prop.is_item:  # an author without a record: the name as printed
                 authors.append((at, {"@type": "Person", "name": str(c.value)}))
@@ -230,14 +239,14 @@ def _work_node(ds: Dataset, voc: Vocabulary, w: Entity) -> tuple[set[str], dict[
                                  "name": str(shown or ds.entities[str(c.value)].name)}))
     authors.sort(key=lambda a: a[0])
     art: dict[str, object] = {"@type": schema_type(voc, w.type), "@id": ds.base + w.id}
-    art["name"] = _first(ds, voc, w, "headline", low) or w.name
-    published = _first(ds, voc, w, "datePublished", low)
+    art["name"] = _first(voc, w, best, "headline") or w.name
+    published = _first(voc, w, best, "datePublished")
     if published:
         art["datePublished"] = published
-    identifiers = _identifiers(ds, voc, w, None, low)
+    identifiers = _identifiers(voc, w, best, None)
     if identifiers:
         art["identifier"] = identifiers
-    url = _first(ds, voc, w, "url", low)
+    url = _first(voc, w, best, "url")
     if url:
         art["url"] = url
     art["author"] = {"@list": [node for _, node in authors]}

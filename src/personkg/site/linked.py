@@ -93,12 +93,6 @@ class LinkedData:
         return (self.ttl_head + "".join([self.ttl[i] for i in reached]),
                 b"".join(jsonld_document(self.jsonld_head, [self.jsonld[i] for i in reached])))
 
-    def record_ttl(self, record_iri: str) -> str:
-        return self.record_files(record_iri)[0]
-
-    def record_jsonld(self, record_iri: str) -> bytes:
-        return self.record_files(record_iri)[1]
-
     def ttl_chunks(self) -> Iterator[str]:
         """The whole graph as Turtle: `turtle.turtle_chunks`'s bytes."""
         yield self.ttl_head

@@ -242,9 +242,11 @@ class _SiteFiles:
         # made in each process when it first needs it: after the fork, beside the compiling,
         # instead of before it, when only one core is busy
         self._context: Context | None = None
+        # the sources' pages first: the process that starts on the pages at once writes
+        # them, and the other, which joins at the end, does not need `Context.supported`
         self.writers: list[Callable[[], None]] = [
-            *(partial(self.entity_page_file, e) for e in self.entities),
-            *(partial(self.source_page_file, s) for s in self.sources)]
+            *(partial(self.source_page_file, s) for s in self.sources),
+            *(partial(self.entity_page_file, e) for e in self.entities)]
         self.batches = Batches(len(self.writers),
                                shared=large_site(self.ds) and runtime.can_fork())
 

@@ -51,8 +51,10 @@ class Context:
     works_of: dict[str, list[str]] = field(default_factory=dict)
     #: work id -> its record authors' ids, in order
     authors_of: dict[str, list[str]] = field(default_factory=dict)
-    #: source id -> [(entity, claim, quoted words)]: every fact the source supports
-    supports: dict[str, list[tuple[Entity, Claim, list[str]]]] = field(default_factory=dict)
+    #: source id -> [(entity, claim, quoted words)]: every fact the source supports, found
+    #: when a source's page first asks (`supported`)
+    _supports: dict[str, list[tuple[Entity, Claim, list[str]]]] | None = field(
+        default=None, init=False, repr=False)
     #: entity id -> the positions of its best-rank claims (`compile.best_claims`)
     best: dict[str, set[int]] = field(default_factory=dict)
 
@@ -78,8 +80,15 @@ class Context:
             for person in dict.fromkeys(ids):
                 works_of[person].append(work_id)
         ctx.works_of = dict(works_of)
-        ctx.supports = facts_by_source(ds)
         return ctx
+
+    def supported(self, source_id: str) -> list[tuple[Entity, Claim, list[str]]]:
+        """Every fact the source supports: `facts.facts_by_source`, worked out for all the
+        sources when the first source page is written (a process of a large site that
+        writes no source page does not need it)."""
+        if self._supports is None:
+            self._supports = facts_by_source(self.ds)
+        return self._supports.get(source_id, [])
 
     def kind(self, type_name: str) -> str:
         cls = self.voc.classes.get(type_name)
@@ -193,7 +202,7 @@ class Context:
     def source(self, src: Source) -> View:
         """A source's page: its fields, trust, and every fact it supports, by entity."""
         groups: dict[str, list[View]] = defaultdict(list)
-        for e, c, quoted in self.supports.get(src.id, []):
+        for e, c, quoted in self.supported(src.id):
             fact = claim_view(self.ds, self.voc, c, None)
             groups[e.id].append({"label": self.voc.claims[c.property].label, "cells": [fact],
                                  "quotes": quoted, "deprecated": fact["deprecated"]})
