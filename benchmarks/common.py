@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -51,6 +52,17 @@ def run(*args: str, program: list[str] | None = None) -> Ran:
     if status != 0:
         raise SystemExit(f"{' '.join(program or ['personkg', *args])} failed (status {status})")
     return Ran(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def run_writing(out: Path, *args: str, program: list[str] | None = None) -> Ran:
+    """`run` of a command that writes the folder `out`, which is removed once timed: the
+    outputs of earlier runs left in a RAM folder take memory the runs after them then have
+    to find. A site at 10,000 people took 53.5 s (23.4 s of it the system's) beside 5 GiB of
+    earlier outputs in /dev/shm, against 33.5 s (4.3 s) without."""
+    try:
+        return run(*args, program=program)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def options(doc: str, sizes: str | None = "1000,10000",

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import SCRATCH, WORK, Ran, dataset, options, parsed, publish, run
+from common import SCRATCH, WORK, Ran, dataset, options, parsed, publish, run_writing
 
 
 def measure(n: int, runs: int, work: Path = WORK,
@@ -30,7 +30,8 @@ def measure(n: int, runs: int, work: Path = WORK,
         for i in range(runs):
             for what in ("build", "site"):
                 out = Path(tmp) / f"{what}-{i}"
-                one = run(what, "--no-cache", "--data", str(data), "--out", str(out))
+                one = run_writing(out, what, "--no-cache", "--data", str(data), "--out",
+                                  str(out))
                 ran[what].append(one)
                 print(f"N={n} {what} run {i + 1}: {one.wall:.1f} s, CPU {one.cpu:.1f} s",
                       file=sys.stderr)

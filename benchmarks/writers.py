@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import WORK, dataset, options, parsed, publish, run
+from common import WORK, dataset, options, parsed, publish, run_writing
 
 ONE_RUN = """import hashlib, json, sys, time
 import pyoxigraph as ox
@@ -59,11 +59,11 @@ def builds(n: int, runs: int, scratch: Path, work: Path = WORK) -> dict[str, flo
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         for i in range(runs):
             for what in times:
-                args = ["build", "--no-cache", "--data", str(data), "--out",
-                        str(Path(tmp) / f"{what}-{i}")]
+                out = Path(tmp) / f"{what}-{i}"
+                args = ["build", "--no-cache", "--data", str(data), "--out", str(out)]
                 program = ([sys.executable, "-c", BUILD_WITH_PYOXIGRAPH, *args]
                            if what == "pyoxigraph" else None)
-                times[what].append(run(*args, program=program).wall)
+                times[what].append(run_writing(out, *args, program=program).wall)
     return {k: statistics.median(v) for k, v in times.items()}
 
 
