@@ -71,23 +71,25 @@ def subjects(graph: CompiledGraph) -> Iterator[tuple[str, dict[str, list[str]]]]
     canonical lines a subject's lines, and a predicate's within them, are runs: one
     pass finds the runs, and each is split only when its turn comes."""
     lines = graph.canonical()
-    runs: list[tuple[str, int, int]] = []
-    prev, first = "", 0
+    runs: list[tuple[str, str, int, int]] = []
+    prev, prev_sp, first = "", "\n", 0  # the subject, and with its space (no line has "\n")
     for i, line in enumerate(lines):
-        s = line[:line.index(" ")]
-        if s != prev:
-            if prev:
-                runs.append((node_key(prev), first, i))
-            prev, first = s, i
+        if line.startswith(prev_sp):  # the same subject: most lines, and no slice made
+            continue
+        if prev:
+            runs.append((node_key(prev), prev, first, i))
+        prev = line[:line.index(" ")]
+        prev_sp, first = prev + " ", i
     if prev:
-        runs.append((node_key(prev), first, len(lines)))
+        runs.append((node_key(prev), prev, first, len(lines)))
     runs.sort()
-    for _, first, end in runs:
+    for _, s, first, end in runs:
         preds: dict[str, list[str]] = {}
         objs: list[str] = []
         prev_p = ""
+        skip = len(s) + 1
         for line in lines[first:end]:
-            s, p, o = line.split(" ", 2)
+            p, o = line[skip:].split(" ", 1)
             if p != prev_p:
                 objs = preds[p] = [o]
                 prev_p = p
@@ -143,18 +145,21 @@ class TurtleBlocks:
 
     def __init__(self, compactor: Compactor):
         c = compactor
-        self.name = _Memo(lambda p: "a" if p == _TYPE_NT else c.iri(p[1:-1]))
-        self.rank = _Memo(lambda p: (p != _TYPE_NT, self.name[p])).__getitem__
+        #: a predicate as Turtle, with the space before its objects
+        self.name = _Memo(lambda p: ("a" if p == _TYPE_NT else c.iri(p[1:-1])) + " ")
+        rank = _Memo(lambda p: (p != _TYPE_NT, self.name[p][:-1])).__getitem__
+        # subjects of one kind have the same predicates: each set is put in order once
+        self.order = _Memo(lambda ps: sorted(ps, key=rank))
         # only IRIs and typed literals end with ">" and change; they repeat: remember them
         self.repeated = _Memo(c.nt)
 
     def block(self, s: str, preds: dict[str, list[str]]) -> str:
         name, repeated, parts = self.name, self.repeated, []
-        for p in sorted(preds, key=self.rank) if len(preds) > 1 else preds:
+        for p in self.order[tuple(preds)] if len(preds) > 1 else preds:
             objs = preds[p]
             if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
                 objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
-            parts.append(name[p] + " " + ", ".join(
+            parts.append(name[p] + ", ".join(
                 [o if o[-1] != ">" else repeated[o] for o in objs]))
         return f"\n{repeated[s]}\n    " + " ;\n    ".join(parts) + " .\n"
 

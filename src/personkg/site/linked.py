@@ -58,18 +58,21 @@ class LinkedData:
         #: subject -> (its statements, the references and value nodes it links to)
         self.links: dict[str, tuple[list[str], list[str]]] = {}
         link_kind = _Memo(_link_kind)
+        # the predicates that link, of each set of predicates (subjects of a kind share one)
+        linking = _Memo(lambda ps: [(p, link_kind[p]) for p in ps if link_kind[p]])
         with paused_gc():
             for s, preds in subjects(graph):
                 self.order[s] = len(self.ttl)
                 self.ttl.append(block(s, preds))
                 self.jsonld.append(node(s, preds))
+                links = linking[tuple(preds)]
+                if not links:
+                    continue
                 statements: list[str] = []
                 others: list[str] = []
-                for p, objs in preds.items():
-                    kind = link_kind[p]
-                    if kind:
-                        (statements if kind == _STATEMENT else others).extend(
-                            [o for o in objs if o[0] == "<"])
+                for p, kind in links:
+                    (statements if kind == _STATEMENT else others).extend(
+                        [o for o in preds[p] if o[0] == "<"])
                 if statements or others:
                     self.links[s] = (statements, others)
 
