@@ -50,7 +50,8 @@ def table(results: dict[int, dict[str, float]], runs: int, scratch: Path | None)
         "# The site against a build", "",
         f"`benchmarks/site.py`: medians of {runs} interleaved runs each, fresh processes, "
         f"generated data without defects, {os.cpu_count()} cores, outputs written to "
-        f"{scratch or 'the work folder'}. Target: the site costs at most about 1.5 builds "
+        f"{scratch or 'the work folder'} and removed once timed. Target: the site costs at "
+        "most about 1.5 builds "
         "(wall time). CPU is user and system time of all the command's processes: steadier "
         "than wall time on a shared machine, and the work each command does.",
         "",
