@@ -133,6 +133,7 @@ def test_dataset_metadata_patterns_in_words(run, mini, key, value, words):
     ("https://ex\u00e4%41mple.org/", "not a domain name IDNA takes"),
     ("https://" + "\u6f22" * 300 + ".org/", "longer than a domain name can be"),
     ("https://example.org:99999/", "Port out of range"),
+    ("https://example.org:0/kg/", "its port is 0"),
 ])
 def test_a_site_address_without_a_uri_is_refused_at_its_line(run, mini, value, words):
     # the sitemap needs a URI (`model.uri_of`): refused when read, not when the site is made

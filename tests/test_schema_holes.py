@@ -118,7 +118,8 @@ def test_python_engine_reads_dollar_as_ecma():
                                  "https://", "https://exa mple.org/", "https://example.org/<x>",
                                  "https://example.org:port/", "/kg/",
                                  "https://example.org/?q=1#f", "https://example.org/kg#top",
-                                 "https://user:pw@example.org/", "https://[::1]:99999/"])
+                                 "https://user:pw@example.org/", "https://[::1]:99999/",
+                                 "https://example.org:0/kg/", "https://example.org:00/"])
 def test_site_url_must_be_an_http_url(mini, tmp_path, url):
     out = tmp_path / "site"
     result = run_process("site", "--data", str(mini), "--out", str(out), "--site-url", url)

@@ -145,6 +145,7 @@ def test_uri_of_keeps_ascii_and_encodes_the_rest():
     assert uri_of("https://ς.gr/") == "https://xn--3xa.gr/"
     for bad in ("https://" + "ä" * 70 + ".org/", "https://exa\u200dmple.org/",
                 "https://exa\uff03mple.org/", "https://exämple.org:99999/",
+                "https://example.org:0/", "https://exämple.org:0/",
                 "https://" + "漢" * 10_000 + ".org/"):  # the last refused before IDNA's work
         with pytest.raises(ValueError):
             uri_of(bad)

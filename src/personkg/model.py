@@ -184,11 +184,13 @@ def uri_of(iri: str) -> str:
     percent-encoded as UTF-8 (RFC 3987, 3.1). What is ASCII already, `%XX` escapes
     included, is kept: an ASCII IRI comes back unchanged. `ValueError` (its reason) for an
     address that has no URI: a host IDNA refuses or longer than a domain name can be, a
-    port out of range, or characters that normalise into a separator."""
+    port out of range or 0 (no server listens on it), or characters that normalise into a
+    separator."""
     from urllib.parse import quote, urlsplit, urlunsplit
 
     parts = urlsplit(iri)  # ValueError for characters NFKC makes into "/", "?", "#", "@", ":"
-    parts.port  # noqa: B018 - ValueError when out of range
+    if parts.port == 0:  # (and ValueError from `port` when out of range)
+        raise ValueError("its port is 0, which no server listens on")
     if iri.isascii():
         return iri
     found = re.fullmatch(r"(.*?)(:[0-9]*)?", parts.netloc)

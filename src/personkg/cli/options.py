@@ -129,9 +129,9 @@ def params(values: tuple[str, ...]) -> dict[str, str]:
 def site_url(value: str | None) -> str | None:
     """`--site-url`, when given: an absolute http(s) URL that is a valid IRI (the sitemap and
     dataset metadata are made of it) and a site address as `site_url:` in dataset.yaml must
-    be (`generate.SITE_URL_PATTERN`, the final `/` optional here), with a port in range,
-    given back as a URI (`model.uri_of`, which may refuse it too); else a one-line error
-    (exit 2)."""
+    be (`generate.SITE_URL_PATTERN`, the final `/` optional here), given back as a URI
+    (`model.uri_of`, which refuses what a URI cannot hold and port 0 or out of range, as it
+    does for `site_url:`); else a one-line error (exit 2)."""
     if value is None:
         return None
     import re
@@ -145,8 +145,8 @@ def site_url(value: str | None) -> str | None:
         parts = urlsplit(value)
         iri_term(value)
         ok = parts.scheme in ("http", "https") and bool(parts.hostname) \
-            and parts.port != 0 and bool(re.fullmatch(SITE_URL_PATTERN, value.rstrip("/") + "/"))
-    except ValueError:  # (a port out of range too)
+            and bool(re.fullmatch(SITE_URL_PATTERN, value.rstrip("/") + "/"))
+    except ValueError:
         ok = False
     if not ok:
         raise RunError(f"--site-url {value!r}: expected an absolute http:// or https:// URL "
