@@ -119,10 +119,6 @@ class JsonldNodes:
 
     def node(self, s: str, preds: dict[str, list[str]]) -> bytes:
         c, keys, repeated = self.c, self.keys, self.repeated
-
-        def value(o: str) -> object:
-            return _value(c, o) if o[-1] != ">" else repeated[o]
-
         node: dict[str, object] = {"@id": c.nt(s).strip("<>")}
         types = preds.get(_TYPE_NT)
         if types is not None:
@@ -131,7 +127,9 @@ class JsonldNodes:
             if p == _TYPE_NT:
                 continue
             if len(objs) == 1:
-                node[keys[p]] = value(objs[0])
+                o = objs[0]
+                node[keys[p]] = repeated[o] if o[-1] == ">" else _value(c, o)
             else:
-                node[keys[p]] = sorted(map(value, objs), key=_sort_key)
+                node[keys[p]] = sorted([repeated[o] if o[-1] == ">" else _value(c, o)
+                                        for o in objs], key=_sort_key)
         return orjson.dumps(node, option=_INDENT).replace(b"\n", b"\n    ")

@@ -157,7 +157,11 @@ class TurtleBlocks:
         name, repeated, parts = self.name, self.repeated, []
         for p in self.order[tuple(preds)] if len(preds) > 1 else preds:
             objs = preds[p]
-            if len(objs) > 1 and objs[0][0] != "<":  # literals sort before IRIs in lines
+            if len(objs) == 1:  # most predicates: no list to join
+                o = objs[0]
+                parts.append(name[p] + (o if o[-1] != ">" else repeated[o]))
+                continue
+            if objs[0][0] != "<":  # literals sort before IRIs in lines
                 objs = [o for o in objs if o[0] == "<"] + [o for o in objs if o[0] != "<"]
             parts.append(name[p] + ", ".join(
                 [o if o[-1] != ">" else repeated[o] for o in objs]))
