@@ -40,6 +40,23 @@ def test_without_a_data_folder_the_example_is_used_and_named(tmp_path):
     assert result.out.splitlines()[-1].startswith(f"conforms: {records} records")
 
 
+def test_a_data_folder_here_is_not_named_as_the_example_even_when_it_is_that_one(monkeypatch):
+    """From the root of a source checkout, `./data` is the embedded dataset's own folder:
+    it is used as `./data`, and nothing says the example was used instead."""
+    import personkg.cli.options as options
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(options, "is_embedded", lambda path: True)  # as in a checkout
+    monkeypatch.setattr(options, "use_cache", lambda: None)
+    notes = []
+    monkeypatch.setattr(options.click, "echo", lambda *a, **k: notes.append(a))
+    assert options.data(None) == REPO / "data"
+    assert notes == []
+    monkeypatch.chdir(REPO / "tests")  # no ./data there: the fallback, and it is named
+    options.data(None)
+    assert len(notes) == 1 and EMBEDDED_NOTE in notes[0][0]
+
+
 def test_an_own_property_that_redefines_a_built_in_one_is_an_error_at_its_line(tmp_path):
     data = tmp_path / "second"
     shutil.copytree(SECOND, data)

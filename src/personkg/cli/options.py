@@ -70,7 +70,8 @@ def data(data_dir: Path | None) -> Path:
     saying so."""
     use_cache()
     found = data_folder(data_dir)
-    if data_dir is None and is_embedded(found):
+    # the fallback, not the folder: in a source checkout `./data` is the embedded dataset
+    if data_dir is None and found != Path.cwd() / "data" and is_embedded(found):
         click.echo("personkg: no ./data here: using the embedded example dataset "
                    "(give --data DIR for yours)", err=True)
     return found
