@@ -44,9 +44,11 @@ def test_a_data_folder_here_is_not_named_as_the_example_even_when_it_is_that_one
     """From the root of a source checkout, `./data` is the embedded dataset's own folder:
     it is used as `./data`, and nothing says the example was used instead."""
     import personkg.cli.options as options
+    import personkg.resources as resources
 
     monkeypatch.chdir(REPO)
-    monkeypatch.setattr(options, "is_embedded", lambda path: True)  # as in a checkout
+    # as in a checkout, whatever the installation: the embedded dataset is ./data here
+    monkeypatch.setattr(resources, "resource_dir", lambda name: REPO / name)
     monkeypatch.setattr(options, "use_cache", lambda: None)
     notes = []
     monkeypatch.setattr(options.click, "echo", lambda *a, **k: notes.append(a))

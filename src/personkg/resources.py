@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ._version import __version__
 
-__all__ = ["resource_dir", "default_data_dir", "data_folder", "is_embedded", "KINDS_HINT",
+__all__ = ["resource_dir", "local_data_dir", "default_data_dir", "data_folder", "KINDS_HINT",
            "RECONCILIATION", "__version__"]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -31,21 +31,19 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"personkg resource folder {name!r} is missing from the installation")
 
 
+def local_data_dir(cwd: Path | None = None) -> Path:
+    """`./data`: the dataset folder a command without `--data` reads when it is there."""
+    return (cwd or Path.cwd()) / "data"
+
+
 def default_data_dir(cwd: Path | None = None) -> Path:
     """`./data` whenever there is one (used as it is, errors and all: never silently replaced
-    by another dataset), else the embedded example dataset (`is_embedded` tells)."""
-    local = (cwd or Path.cwd()) / "data"
+    by another dataset), else the embedded example dataset (whoever gets another folder than
+    `local_data_dir()` got that one, and says so)."""
+    local = local_data_dir(cwd)
     if local.exists() or local.is_symlink():
         return local
     return resource_dir("data")
-
-
-def is_embedded(data: Path) -> bool:
-    """Whether `data` is the example dataset shipped inside personkg."""
-    try:
-        return data.resolve() == resource_dir("data").resolve()
-    except (OSError, FileNotFoundError):
-        return False
 
 
 def data_folder(given: Path | str | None = None) -> Path:

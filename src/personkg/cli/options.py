@@ -17,7 +17,7 @@ from click.shell_completion import CompletionItem
 from .. import cache, pipeline, scaffold
 from ..errors import PersonkgError, RunError
 from ..query import named_queries
-from ..resources import data_folder, is_embedded
+from ..resources import data_folder, local_data_dir
 from ..vocab import Vocabulary
 
 if TYPE_CHECKING:  # the HTTP client is imported by the commands that talk to servers
@@ -71,7 +71,7 @@ def data(data_dir: Path | None) -> Path:
     use_cache()
     found = data_folder(data_dir)
     # the fallback, not the folder: in a source checkout `./data` is the embedded dataset
-    if data_dir is None and found != Path.cwd() / "data" and is_embedded(found):
+    if data_dir is None and found != local_data_dir():
         click.echo("personkg: no ./data here: using the embedded example dataset "
                    "(give --data DIR for yours)", err=True)
     return found
