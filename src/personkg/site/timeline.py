@@ -130,9 +130,7 @@ def timeline_svg(ds: Dataset, voc: Vocabulary, person: Entity) -> str:
         years.append(_year(now, True))
     lo, hi = int(min(years)), int(max(years)) + 1
     width, left, row_h = _WIDTH, _LEFT, 22
-
-    def x(v: float) -> float:
-        return _x(lo, hi, v)
+    x = functools.partial(_x, lo, hi)
 
     bars.sort(key=lambda b: (_first_year(b), b[1]))
     height = 40 + row_h * (len(bars) + 1) + 30 + 40
