@@ -6,8 +6,8 @@ the page code).
     .venv/bin/python benchmarks/pages.py [--people 1000] [--step 5] [--pages 250]
         [--src OTHER/src ...]
 
-Every `--step`-th page of the generated dataset of `--people` people (the entity pages
-first, then the sources'; at most `--pages`) is rendered and
+Every `--step`-th entity page and every `--step`-th source page of the generated dataset
+of `--people` people (at most `--pages` of each kind) is rendered and
 written into a temporary folder once to warm up, then again while callgrind counts; the
 dataset is loaded and checked before counting starts. With `--src`, the same is counted
 with each other checkout's `src` folder first on the import path (for example a
@@ -43,9 +43,8 @@ def render(data: str, step: int, pages: int, ready: Path, go: Path) -> None:
         files = site_pages._SiteFiles(site_pages.Staged(checked.dataset, voc, lambda: None),
                                       out, None)
         # the entity pages, then the sources', whatever order the site takes them in
-        writers = [*(partial(files.entity_page_file, e) for e in files.entities),
-                   *(partial(files.source_page_file, s) for s in files.sources)]
-        chosen = writers[::step][:pages]
+        chosen = [*(partial(files.entity_page_file, e) for e in files.entities[::step][:pages]),
+                  *(partial(files.source_page_file, s) for s in files.sources[::step][:pages])]
         for write in chosen:  # warm: the templates compiled, the Context made
             write()
         ready.touch()

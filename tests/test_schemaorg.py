@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SDO
@@ -140,3 +142,19 @@ def test_best_claims_by_property_are_each_propertys_best_well_sourced_claims(roo
         assert all(got.values())
     if root.name == "data":
         assert left_out and ranked  # low-trust claims and preferred ranks were there to test
+
+
+@given(st.lists(st.fixed_dictionaries(
+    {"@type": st.sampled_from(["EmployeeRole", "OrganizationRole"]),
+     "roleName": st.sampled_from(["a", "b", "c"])},
+    optional={"startDate": st.sampled_from(["2019", "2019-05", "2020", ""]),
+              "endDate": st.sampled_from(["2021", "2022"])}), max_size=6))
+def test_roles_are_ordered_by_start_then_by_their_json(roles):
+    """Roles that start together (or have no start) are ordered by their JSON, which is
+    made only when two start together: the order is the one sort by both keys gives."""
+    from personkg.export.schemaorg import _by_start
+
+    expected = sorted(roles, key=lambda r: (str(r.get("startDate", "")),
+                                            json.dumps(r, sort_keys=True)))
+    assert _by_start(roles) == expected
+    assert [json.dumps(r) for r in _by_start(roles)] == [json.dumps(r) for r in expected]

@@ -66,6 +66,60 @@ def test_a_paper_has_one_author_line(site):
     assert line.group(1).index("Paul Christiano") < line.group(1).index("Jan Leike")
 
 
+def test_the_views_give_each_list_item_its_separator():
+    from personkg.site.facts import separated
+
+    assert [i["sep"] for i in separated([{}, {}, {}, {}], ", ", " and ")] == ["", ", ", ", ",
+                                                                            " and "]
+    assert [i["sep"] for i in separated([{}, {}], "; ")] == ["", "; "]
+    assert [i["sep"] for i in separated([{}], ", ", " and ")] == [""]
+    assert separated([], ", ") == []
+
+
+def test_lists_on_pages_are_separated(site, tmp_path):
+    """Authors, qualifiers, links, co-authors, undated affiliations and inverse links, each
+    with its separator between items and none before the first or after the last."""
+    paper = _page(site, "deep-rl-from-human-preferences")
+    assert ('<a href="shane-legg.html">Shane Legg</a> and <a href="dario-amodei.html">'
+            "Dario Amodei</a> (2017)</p>") in paper
+    assert ('<p class="byline"><a href="paul-christiano.html">Paul Christiano</a>, '
+            '<a href="jan-leike.html">Jan Leike</a>, ') in paper
+    assert ('<p class="links"><a href="https://arxiv.org/abs/1706.03741">arXiv</a> · <a '
+            'href="https://doi.org/10.48550/ARXIV.1706.03741">DOI</a></p>') in paper
+    person = _page(site, "jan-leike")
+    assert ('>arXiv</a> <a href="https://doi.org/10.48550/ARXIV.1706.03741">DOI</a></li>'
+            in person)
+    assert re.search(r'<div class="q">start time: 20\d\d; end time: ', person)
+    coauthors = re.search(r'<h2 id="coauthors">.*?<p>(.*?)</p>', person, re.S)
+    item = r"(<a [^>]*>[^<]*</a>|[^<>]+?) \(\d+\)"  # linked where the co-author has a page
+    assert coauthors and re.fullmatch(f"{item}(, {item})+", coauthors.group(1))
+    assert ('employer <a href="center-for-ai-safety.html">Center for AI Safety</a> '
+            "(executive director); educated at <a") in _page(site, "dan-hendrycks")
+    linked = _page(site, "openai")
+    row = re.search(r"<th>employer of</th><td>(.*?)</td>", linked)
+    assert row and re.fullmatch(r"<a [^>]*>[^<]*</a>(, <a [^>]*>[^<]*</a>)+", row.group(1))
+    from personkg.cli import main
+
+    main(["site", "--data", str(FIXTURES / "second"), "--out", str(tmp_path / "s")])
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "s" / "id").glob("*.html"))
+    assert ('<p class="byline"><a href="grace-example.html">Grace Example</a>, Mary '
+            "Printed-Name and A. Example (2023)</p>") in pages
+    assert ('<p class="byline"><a href="alan-example.html">Alan Example</a> and <a '
+            'href="grace-example.html">Grace Example</a> (2021)</p>') in pages
+    assert '<div class="q">start time: 2013; end time: 2019</div>' in pages
+
+
+def test_page_templates_take_separators_from_the_views():
+    """No page template asks `loop` (index.html, one page, may): a `loop.last` in a fact's
+    qualifiers made Jinja track every row and fact of each table (`facts.separated`)."""
+    from personkg.site import pages
+
+    folder = pages._HERE / "templates"
+    for path in [*folder.glob("*.html"), *folder.glob("parts/*.html")]:
+        if path.name != "index.html":
+            assert "loop." not in path.read_text(encoding="utf-8"), path.name
+
+
 def test_one_note_per_source(site):
     page = _page(site, "jan-leike")
     sources = page[page.index("<h2>Sources</h2>"):]

@@ -34,6 +34,8 @@ __all__ = ["CONTEXT", "profile_page", "page_text", "check_page", "has_person", "
            "script_json", "schema_type"]
 
 CONTEXT = {"@vocab": str(SCHEMA)}
+_ROLE_NAME = SCHEMA.roleName  # once: `SCHEMA.x` builds a new string at each use
+_ROLE = SCHEMA.Role
 def _best(ds: Dataset, e: Entity, low_trust: set[str]) -> dict[str, list[Claim]]:
     """The entity's best-rank claims by property, in record order, leaving out those that
     rest only on low-trust sources: a page for other sites publishes what the dataset can
@@ -97,10 +99,10 @@ def _identifiers(voc: Vocabulary, e: Entity, best: dict[str, list[Claim]],
 def _role(ds: Dataset, voc: Vocabulary, prop: Property, c: Claim) -> dict[str, object]:
     """A value wrapped in its schema.org Role: the role's name first, then its dates."""
     term = _local(str(prop.schema_org))
-    role: dict[str, object] = {"@type": _local(prop.schema_org_role or SCHEMA.Role),
+    role: dict[str, object] = {"@type": _local(prop.schema_org_role or _ROLE),
                                term: _node(ds, voc, str(c.value))}
     named = [k for k in prop.qualifiers if k in c.qualifiers
-             and voc.qualifiers[k].schema_org == SCHEMA.roleName
+             and voc.qualifiers[k].schema_org == _ROLE_NAME
              and (voc.qualifiers[k].kind != "item" or str(c.qualifiers[k]) in ds.entities)]
     if named:
         v = c.qualifiers[named[0]]
@@ -111,6 +113,19 @@ def _role(ds: Dataset, voc: Vocabulary, prop: Property, c: Claim) -> dict[str, o
         if k in c.qualifiers and q.schema_org and q.kind == "date":
             role[_local(q.schema_org)] = _text(c.qualifiers[k])
     return role
+
+
+def _start(role: dict[str, object]) -> str:
+    return str(role.get("startDate", ""))
+
+
+def _by_start(roles: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Roles by start date, and roles that start together by their JSON (a deterministic
+    order). The JSON is made only when two start together: it was a sixth of a profile
+    page (`benchmarks/pages.py`)."""
+    if len({_start(r) for r in roles}) == len(roles):
+        return sorted(roles, key=_start)
+    return sorted(roles, key=lambda r: (_start(r), json.dumps(r, sort_keys=True)))
 
 
 def _as_text(ds: Dataset, voc: Vocabulary, prop: Property, c: Claim) -> str:
@@ -127,9 +142,7 @@ def _field(ds: Dataset, voc: Vocabulary, prop: Property, claims: list[Claim]) ->
     for an item, else the value itself (one, for a single-valued property)."""
     if prop.is_item and not prop.schema_org_text:
         if prop.schema_org_role:
-            roles = [_role(ds, voc, prop, c) for c in claims]
-            return sorted(roles, key=lambda r: (str(r.get("startDate", "")),
-                                                json.dumps(r, sort_keys=True)))
+            return _by_start([_role(ds, voc, prop, c) for c in claims])
         return [_node(ds, voc, str(c.value)) for c in claims]
     if prop.schema_org_text:
         return sorted(_as_text(ds, voc, prop, c) for c in claims)

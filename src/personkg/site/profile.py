@@ -110,7 +110,7 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
         return ""
     shown, rest = people[:limit], len(people) - min(len(people), limit)
     top = shown[0][2]
-    rings = sorted({k for _, _, k in shown}, reverse=True)
+    rings = {k: i for i, k in enumerate(sorted({k for _, _, k in shown}, reverse=True))}
     width, height = 820, 600  # room for the names left and right of the rings
     cx, cy = width / 2, 290
     label = (f"Co-authors of {person_name}: " + ", ".join(
@@ -118,20 +118,21 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
         + (f", and {rest} more" if rest else ""))
     # role "group", not "img": the co-authors with a page are links inside (an image may
     # hold no interactive element)
+    label = _e(label)
     out = [f'<svg xmlns="{SVG}" viewBox="0 0 {width} {height}" width="100%" '
-           f'role="group" aria-label="{_e(label)}" class="coauthors" '
+           f'role="group" aria-label="{label}" class="coauthors" '
            f'style="max-width:{width}px">',
-           f"<title>{_e(label)}</title>"]
+           f"<title>{label}</title>"]
     dots = []
     for i, (name, ent_id, k) in enumerate(shown):
-        ring = rings.index(k)
-        radius = 80 + (180 * ring / (len(rings) - 1) if len(rings) > 1 else 110)
+        radius = 80 + (180 * rings[k] / (len(rings) - 1) if len(rings) > 1 else 110)
         angle = 2 * math.pi * i / len(shown) - math.pi / 2
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        cos = math.cos(angle)
+        x, y = cx + radius * cos, cy + radius * math.sin(angle)
         r = 4 + 10 * k / top
         out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc" '
                    f'stroke-width="{0.5 + 2.5 * k / top:.1f}"/>')
-        anchor = "start" if math.cos(angle) >= 0 else "end"
+        anchor = "start" if cos >= 0 else "end"
         dx = r + 3 if anchor == "start" else -(r + 3)
         text = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#f58518"/>'
                 f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{_e(name)}'

@@ -26,7 +26,7 @@ from ..model import Claim, Dataset, Entity, Source
 from ..namespaces import WIKIDATA_PAGE
 from ..vocab import Vocabulary
 from . import profile
-from .facts import best_trust, claim_view, entity_facts, facts_by_source, source_fields
+from .facts import best_trust, claim_view, entity_facts, facts_by_source, separated, source_fields
 
 __all__ = ["Context"]
 
@@ -96,8 +96,9 @@ class Context:
 
     # ------------------------------------------------------------ sections
     def author_line(self, work_id: str, me: str | None = None) -> View | None:
-        """`{"authors": [{"name", "href", "me"}], "year"}`: the authors in order, linked
-        where they have a page (`me`: the person whose page this is, shown in bold)."""
+        """`{"authors": [{"name", "href", "me", "sep"}], "year"}`: the authors in order,
+        linked where they have a page (`me`: the person whose page this is, shown in bold),
+        separated by commas and a last "and"."""
         item = self.citations.get(work_id)
         if not item or not item.get("author"):
             return None
@@ -109,19 +110,19 @@ class Context:
             authors.append({"name": name, "href": f"{target}.html" if target else None,
                             "me": target is not None and target == me})
         year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
-        return {"authors": authors, "year": year}
+        return {"authors": separated(authors, ", ", " and "), "year": year}
 
     def _year(self, work_id: str) -> int:
         parts = self.citations[work_id].get("issued", {}).get("date-parts", [[0]])
         return int(parts[0][0]) if parts and parts[0] and parts[0][0] else 0
 
-    def _links(self, work_id: str) -> list[tuple[str, str]]:
-        """A work's links out: its arXiv page and DOI."""
+    def _links(self, work_id: str, sep: str) -> list[View]:
+        """A work's links out, `{"label", "url", "sep"}`: its arXiv page and DOI."""
         item = self.citations.get(work_id, {})
-        return [(label, u) for label, u in (
+        return separated([{"label": label, "url": u} for label, u in (
             ("arXiv", f"https://arxiv.org/abs/{item['archive_location']}"
              if item.get("archive") == "arXiv" else ""),
-            ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u]
+            ("DOI", f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")) if u], sep)
 
     def cite(self, work_id: str) -> View | None:
         """A work's citation to copy: `{"bibtex", "csl", "links"}` (None: not a work)."""
@@ -129,14 +130,14 @@ class Context:
         if item is None:
             return None
         return {"bibtex": to_bibtex([item]), "csl": to_csl_json([item]),
-                "links": self._links(work_id)}
+                "links": self._links(work_id, " · ")}
 
     def publications(self, person_id: str) -> list[View]:
         """A person's works, newest first: title, author line, venue, arXiv and DOI links."""
         out = []
         for w in sorted(self.works_of.get(person_id, []), key=lambda w: (-self._year(w), w)):
             item = self.citations[w]
-            links = self._links(w)
+            links = self._links(w, " ")
             out.append({"id": w, "href": f"{w}.html", "title": str(item["title"]),
                         "year": self._year(w),
                         "byline": self.author_line(w, me=person_id),
@@ -146,10 +147,10 @@ class Context:
 
     def coauthors(self, people: Coauthors) -> list[View]:
         """The people a person wrote with (`profile.coauthors`), most shared works first:
-        `{"name", "href", "n"}` (`href` None for an author without a record, named as
-        printed)."""
-        return [{"name": name, "href": f"{i}.html" if i else None, "n": n}
-                for name, i, n in people]
+        `{"name", "href", "n", "sep"}` (`href` None for an author without a record, named
+        as printed)."""
+        return separated([{"name": name, "href": f"{i}.html" if i else None, "n": n}
+                          for name, i, n in people], ", ")
 
     def profile(self, e: Entity, people: Coauthors) -> View:
         """The profile parts of a page: papers per year and co-authors (`people`, from
@@ -162,9 +163,10 @@ class Context:
             "quotations": [{"status": status, "items": [
                 {"name": q.name, "href": f"{q.id}.html"} for q in items]}
                 for status, items in profile.quotations_by_status(self, e.id)],
-            "undated": [{"label": label, "name": org.name, "href": f"{org.id}.html",
-                         "role": role}
-                        for label, org, role in profile.undated_affiliations(self, e)],
+            "undated": separated([{"label": label, "name": org.name, "href": f"{org.id}.html",
+                                   "role": role}
+                                  for label, org, role in profile.undated_affiliations(self, e)],
+                                 "; "),
             "members": [{"relation": m.relation, "name": m.person.name,
                          "href": f"{m.person.id}.html", "start": m.start, "end": m.end,
                          "role": m.role} for m in profile.members(self, e.id)],
@@ -172,14 +174,15 @@ class Context:
 
     def linked_from(self, target_id: str) -> list[View]:
         """The records whose best-rank claims point at this one, by property:
-        `{"label", "links": [{"name", "href"}]}`."""
+        `{"label", "links": [{"name", "href", "sep"}]}`."""
         rows: dict[str, list[str]] = defaultdict(list)
         for key, source in self.incoming.get(target_id, []):
             rows[key].append(source)
         return [{"label": f"{self.voc.claims[key].label} of",
-                 "links": [{"name": self.ds.entities[s].name, "href": f"{s}.html"}
-                           for s in sorted(dict.fromkeys(rows[key]),
-                                           key=lambda s: self.ds.entities[s].name)]}
+                 "links": separated([{"name": self.ds.entities[s].name, "href": f"{s}.html"}
+                                     for s in sorted(dict.fromkeys(rows[key]),
+                                                     key=lambda s: self.ds.entities[s].name)],
+                                    ", ")}
                 for key in sorted(rows, key=lambda k: self.voc.claims[k].label)]
 
     # ------------------------------------------------------------ pages
