@@ -3,6 +3,7 @@ out by hand from tests/fixtures/second) and on the showcase."""
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -74,6 +75,28 @@ def test_the_coauthor_picture_names_everyone_and_links_records():
     assert radii[0] > radii[1]  # sized by shared papers
     assert coauthor_svg("Grace", people) == svg  # deterministic
     assert coauthor_svg("Grace", []) == ""
+
+
+def test_the_coauthor_picture_puts_more_shared_papers_nearer():
+    """Each co-author's dot is on a ring around the person (410, 290): the most shared papers
+    the nearest (80), the fewest the farthest (260); the line ends at the dot; names on the
+    right half start at the dot, on the left end at it."""
+    people = [(f"P{i}", f"p{i}", k) for i, k in enumerate([5, 4, 4, 3, 2, 2, 1])]
+    root = ET.fromstring(coauthor_svg("Grace", people))
+    ns = "{http://www.w3.org/2000/svg}"
+    dots = list(root.iter(f"{ns}circle"))[:-1]  # the last is the person
+    lines = list(root.iter(f"{ns}line"))
+    texts = list(root.iter(f"{ns}text"))[:-1]
+    rings = {5: 0, 4: 1, 3: 2, 2: 3, 1: 4}
+    for (_, _, k), dot, line, text in zip(people, dots, lines, texts, strict=True):
+        x, y = float(dot.get("cx")), float(dot.get("cy"))
+        assert abs(math.hypot(x - 410, y - 290) - (80 + 45 * rings[k])) < 0.2, k
+        assert (line.get("x2"), line.get("y2")) == (dot.get("cx"), dot.get("cy"))
+        assert (line.get("x1"), line.get("y1")) == ("410.0", "290")
+        assert float(dot.get("r")) == pytest.approx(4 + 10 * k / 5, abs=0.05)
+        assert text.get("text-anchor") == ("start" if x >= 410 else "end")
+        assert (float(text.get("x")) > x) == (x >= 410)
+    assert float(dots[0].get("cy")) == pytest.approx(290 - 80, abs=0.05)  # the first on top
 
 
 def test_the_picture_shows_at_most_the_limit_and_counts_the_rest():

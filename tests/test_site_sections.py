@@ -217,3 +217,25 @@ def test_what_a_source_supports_is_found_when_its_page_asks(root):
         assert ctx.supported(s.id) == expected.get(s.id, [])
         assert ctx.source(s)["count"] == len(expected.get(s.id, []))
     assert ctx._supports is not None
+
+
+def test_a_facts_trust_is_its_most_trusted_known_source(voc):
+    """`best_trust`: "none" without a known source; one source's own trust; of several,
+    the first in the ontology's trust order; a reference to no source record is ignored."""
+    from pathlib import Path
+
+    from personkg.model import Claim, Dataset, Reference, Source
+    from personkg.site.facts import best_trust
+
+    ds = Dataset(root=Path("."))
+    for sid, trust in (("hi", "high"), ("lo", "low"), ("mid", "medium")):
+        ds.sources[sid] = Source(sid, Path("s.yaml"), fields={"trust": trust})
+
+    def trust(*sources: str) -> str:
+        return best_trust(ds, voc, Claim("p", "v", references=[Reference(s) for s in sources]))
+
+    assert trust() == "none" and trust("gone") == "none"
+    assert trust("lo") == "low" and trust("mid") == "medium" and trust("hi") == "high"
+    assert trust("lo", "hi") == "high" and trust("mid", "lo") == "medium"
+    assert trust("gone", "lo") == "low" and trust("lo", "gone", "mid") == "medium"
+    assert voc.trust_order()[:3] == ["high", "medium", "low"]

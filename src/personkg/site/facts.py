@@ -40,8 +40,9 @@ def _is_url(v: object) -> bool:
 def value_view(ds: Dataset, v: Value, is_item: bool) -> View:
     """`{"text", "href", "external"}`: an entity's name and page, a URL, or plain text; `href`
     is relative to a page in `id/`."""
-    if is_item and str(v) in ds.entities:
-        return {"text": ds.entities[str(v)].name, "href": f"{v}.html", "external": False}
+    target = ds.entities.get(str(v)) if is_item else None
+    if target is not None:
+        return {"text": target.name, "href": f"{target.id}.html", "external": False}
     if _is_url(v):
         return {"text": str(v), "href": str(v), "external": True}
     return {"text": _text(v), "href": None, "external": False}
@@ -49,6 +50,9 @@ def value_view(ds: Dataset, v: Value, is_item: bool) -> View:
 
 def best_trust(ds: Dataset, voc: Vocabulary, c: Claim) -> str:
     """The trust of the most trusted source among the claim's references ("none": none)."""
+    if len(c.references) == 1:  # most facts: no list, no order
+        src = ds.sources.get(c.references[0].source)
+        return src.trust if src is not None else "none"
     levels = [ds.sources[r.source].trust for r in c.references if r.source in ds.sources]
     if len(levels) < 2:
         return levels[0] if levels else "none"
@@ -92,9 +96,10 @@ class Notes:
 def claim_view(ds: Dataset, voc: Vocabulary, c: Claim, notes: Notes | None) -> View:
     """One fact: its value, qualifiers, note, disagreement and deprecation, the numbers of its
     notes (when `notes` is given), its best source's trust and whether that is low."""
-    quals = separated([{"label": voc.qualifiers[k].label,
-                        "value": value_view(ds, q, voc.qualifiers[k].is_item)}
-                       for k, q in c.qualifiers.items()], "; ")
+    quals = []
+    for k, q in c.qualifiers.items():
+        prop = voc.qualifiers[k]
+        quals.append({"label": prop.label, "value": value_view(ds, q, prop.is_item)})
     numbers: list[int] = []
     if notes is not None:
         for r in c.references:
@@ -103,7 +108,7 @@ def claim_view(ds: Dataset, voc: Vocabulary, c: Claim, notes: Notes | None) -> V
                 numbers.append(n)
     trust = best_trust(ds, voc, c)
     return {"value": value_view(ds, c.value, voc.claims[c.property].is_item),
-            "qualifiers": quals, "notes": numbers, "note": c.note,
+            "qualifiers": separated(quals, "; "), "notes": numbers, "note": c.note,
             "alternative": c.alternative, "deprecated": c.rank == "deprecated",
             "reason": c.reason or "", "trust": trust,
             "low_trust": c.rank != "deprecated" and (trust == "none" or trust in voc.low_trust)}

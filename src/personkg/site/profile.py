@@ -15,6 +15,7 @@ Every text in the SVG is escaped; links are relative to the page (`<id>.html`).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections import Counter
@@ -102,6 +103,28 @@ def coauthors(ctx: Context, person_id: str) -> list[tuple[str, str | None, int]]
                                               key=lambda x: (-x[1], x[0][0], x[0][1] or ""))]
 
 
+_CX, _CY = 410.0, 290  # the person's place in the co-author picture (820 wide)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spot(i: int, n: int, ring: int, rings: int, k: int, top: int) -> tuple[str, str]:
+    """The line to the `i`-th of `n` co-authors on ring `ring` of `rings`, who shares `k`
+    papers (`top`: the most anyone shares), and their dot and the start of their name.
+    Remembered: the same places recur from picture to picture, and writing the numbers was
+    most of a picture's cost."""
+    radius = 80 + (180 * ring / (rings - 1) if rings > 1 else 110)
+    angle = 2 * math.pi * i / n - math.pi / 2
+    cos = math.cos(angle)
+    x, y = _CX + radius * cos, _CY + radius * math.sin(angle)
+    r = 4 + 10 * k / top
+    line = (f'<line x1="{_CX}" y1="{_CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc" '
+            f'stroke-width="{0.5 + 2.5 * k / top:.1f}"/>')
+    anchor = "start" if cos >= 0 else "end"
+    dx = r + 3 if anchor == "start" else -(r + 3)
+    return line, (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#f58518"/>'
+                  f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">')
+
+
 def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
                  limit: int = 40) -> str:
     """The person in the middle and up to `limit` co-authors around, the most shared first;
@@ -112,7 +135,7 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
     top = shown[0][2]
     rings = {k: i for i, k in enumerate(sorted({k for _, _, k in shown}, reverse=True))}
     width, height = 820, 600  # room for the names left and right of the rings
-    cx, cy = width / 2, 290
+    cx, cy = _CX, _CY
     label = (f"Co-authors of {person_name}: " + ", ".join(
         f"{n} ({k} paper{'s' * (k != 1)})" for n, _, k in shown)
         + (f", and {rest} more" if rest else ""))
@@ -125,18 +148,9 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
            f"<title>{label}</title>"]
     dots = []
     for i, (name, ent_id, k) in enumerate(shown):
-        radius = 80 + (180 * rings[k] / (len(rings) - 1) if len(rings) > 1 else 110)
-        angle = 2 * math.pi * i / len(shown) - math.pi / 2
-        cos = math.cos(angle)
-        x, y = cx + radius * cos, cy + radius * math.sin(angle)
-        r = 4 + 10 * k / top
-        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccc" '
-                   f'stroke-width="{0.5 + 2.5 * k / top:.1f}"/>')
-        anchor = "start" if cos >= 0 else "end"
-        dx = r + 3 if anchor == "start" else -(r + 3)
-        text = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#f58518"/>'
-                f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{_e(name)}'
-                f"</text>")
+        line, dot = _spot(i, len(shown), rings[k], len(rings), k, top)
+        out.append(line)
+        text = f"{dot}{_e(name)}</text>"
         dots.append(f'<a href="{_e(ent_id)}.html">{text}</a>' if ent_id else text)
     out += dots
     out.append(f'<circle cx="{cx}" cy="{cy}" r="16" fill="#4c78a8"/>'
