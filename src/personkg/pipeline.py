@@ -264,6 +264,7 @@ class Layer4:
         self.checked, self.voc, self.beside = checked, voc, beside
         self.thread: runtime.Background | None = None
         self._compiled: Compiled | None = None
+        self._started = False
 
     def compiled(self) -> Compiled:
         """The checked dataset, compiled (`loaded_for_writing` leaves that to the writing)."""
@@ -271,12 +272,14 @@ class Layer4:
             self._compiled = _compiled(self.checked, self.voc)
         return self._compiled
 
-    def validated(self) -> Compiled:
-        """`compiled()`, after SHACL has run on it: `Invalid` when it does not conform."""
-        self._now()
+    def started(self) -> Compiled:
+        """`compiled()`, with the check started on it (once; `done()` waits for it)."""
+        if not self._started:
+            self.start()
         return self.compiled()
 
     def start(self) -> None:
+        self._started = True
         self.compiled()
         if self.beside:
             self.thread = runtime.Background(lambda: add_shacl(self.checked, self.voc))

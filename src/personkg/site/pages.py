@@ -167,13 +167,16 @@ def site(data: Path | str | None, out: Path | str, site_url: str | None = None) 
     (`pipeline.Invalid`)."""
     root = data_folder(data)
     checked, voc = pipeline.loaded_for_writing(root)
-    # not in a thread: a thread would take the GIL from this process's own pages
-    shacl = pipeline.Layer4(checked, voc, beside=False)
+    # SHACL in a thread while this process writes the linked data: on a large site the
+    # other process's pages take less time than compiling, SHACL and the linked data in
+    # turn, so this process's chain is what the site waits for (`benchmarks/site.py`)
+    shacl = pipeline.Layer4(checked, voc, beside=True)
     pages = 0
 
     def fill(tmp: Path) -> None:
         nonlocal pages
-        pages = fill_site(Staged(checked.dataset, voc, shacl.validated), tmp, site_url)
+        pages = fill_site(Staged(checked.dataset, voc, shacl.started, shacl.done), tmp,
+                          site_url)
 
     shacl.write(Path(out), fill, [root])
     return pages
@@ -181,12 +184,14 @@ def site(data: Path | str | None, out: Path | str, site_url: str | None = None) 
 
 @dataclass
 class Staged:
-    """What the site is written from: the checked records, and their graph, compiled (and
-    for `site` checked by SHACL) when `compiled()` is called (the pages do not need it)."""
+    """What the site is written from: the checked records, and their graph, compiled when
+    `compiled()` is called (the pages do not need it). For `site`, that also starts SHACL,
+    and `checked()` waits for it: `pipeline.Invalid` when the graph does not conform."""
 
     dataset: Dataset
     voc: Vocabulary
     compiled: Callable[[], Compiled]
+    checked: Callable[[], None] = lambda: None
 
     @classmethod
     def of(cls, c: Compiled) -> Staged:
@@ -209,9 +214,9 @@ def build_site(c: Compiled, out: Path, site_url: str | None = None) -> int:
 def fill_site(staged: Staged, tmp: Path, site_url: str | None = None) -> int:
     """Write the site into the empty folder `tmp`; returns the page count. On a large site
     a second process writes HTML pages from the start, while this one compiles the graph
-    (`staged.compiled()`: for `site`, SHACL too), writes every record's Turtle and JSON-LD,
-    the dumps and the other files; then both write HTML pages, taking them in batches
-    (`Batches`)."""
+    (`staged.compiled()`; for `site`, SHACL then runs beside), writes every record's Turtle
+    and JSON-LD, the dumps and the other files, and waits for SHACL (`staged.checked()`);
+    then both write HTML pages, taking them in batches (`Batches`)."""
     files = _SiteFiles(staged, tmp, site_url)
     (tmp / "id").mkdir()
     for name in STATIC:
@@ -221,6 +226,7 @@ def fill_site(staged: Staged, tmp: Path, site_url: str | None = None) -> int:
         c = staged.compiled()
         files.linked_files(c)
         files.other_files(c)
+        staged.checked()
         files.html_pages()  # last: the pages even out what the two processes do before them
 
     in_two(files.html_pages, here, files.batches.shared)
