@@ -215,6 +215,38 @@ def test_shacl_problems_come_before_a_bad_out_folder(tmp_path, command):
     assert ok.code == 2 and ok.err.count("\n") == 1 and "is not a folder" in ok.err
 
 
+@pytest.mark.parametrize(("command", "people"), [("site", 20), ("site", 300),
+                                                ("build", 1500)])
+def test_shacl_problems_come_before_a_write_that_fails(tmp_path, command, people):
+    """SHACL runs in a thread while the files are written; when the writing fails (here a
+    file size limit: a full disk), a dataset that does not conform still says so: exit 1
+    with its problems, not the write's exit 2, and nothing is left. (1,500 people: enough
+    triples for `build` to run SHACL beside its writers.)"""
+    import resource
+    import subprocess
+    import sys
+
+    data = generate(tmp_path / "data", people, 0.1)
+    c = compiled(data, shacl=False)  # layers 1-3 pass
+    assert command == "site" or len(c.graph.lines) >= runtime.MIN_TRIPLES
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "personkg", command, "--no-cache", "--data",
+                           str(data), "--out", str(out)], capture_output=True, text=True,
+                          timeout=300, preexec_fn=small_files)
+    assert proc.returncode == 1, proc.stderr
+    assert "nothing was written" in proc.stderr and ".yaml:" in proc.stderr
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    valid = generate(tmp_path / "valid", people, 0)  # the same limit on a valid dataset
+    proc = subprocess.run([sys.executable, "-m", "personkg", command, "--no-cache", "--data",
+                           str(valid), "--out", str(out)], capture_output=True, text=True,
+                          timeout=300, preexec_fn=small_files)
+    assert proc.returncode == 2 and "File too large" in proc.stderr and not out.exists()
+
+
 @pytest.mark.skipif(not runtime.can_fork(), reason="needs two cores and fork")
 def test_an_interrupt_while_waiting_for_the_second_process_stops_it(tmp_path):
     """This process has done its part and waits; an interrupt then stops the other one too

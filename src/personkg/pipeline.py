@@ -300,9 +300,10 @@ class Layer4:
             raise Invalid(self.checked.report)
 
     def write(self, out: Path, fill: Callable[[Path], None], protect: list[Path]) -> None:
-        """`output.write_dir(out, fill)`, where `fill` calls `start()` and `done()`. When
-        `out` cannot be written, the dataset's problems come first, as they do for layers
-        1-3: SHACL runs, and `Invalid` is raised before the folder's `RunError`."""
+        """`output.write_dir(out, fill)`, where `fill` calls `start()` (or `started()`) and
+        `done()`. When `out` cannot be written, the dataset's problems come first, as they do
+        for layers 1-3: SHACL runs, and `Invalid` is raised before the folder's `RunError`;
+        also when the writing fails while SHACL runs beside it (a full disk)."""
         from .output import check_folder_target, write_dir
 
         try:
@@ -310,7 +311,12 @@ class Layer4:
         except RunError:
             self._now()
             raise
-        write_dir(out, fill, protect=protect)
+        try:
+            write_dir(out, fill, protect=protect)
+        except Exception:
+            if self.thread is not None:
+                self.done()  # `Invalid` when SHACL, still running beside, finds problems
+            raise
 
 
 def checked_for_writing(root: Path) -> tuple[Compiled, Checked]:

@@ -38,20 +38,31 @@ def can_fork() -> bool:
     return two_cores() and "fork" in multiprocessing.get_all_start_methods()
 
 
+_pausing = threading.Lock()
+_paused = [0, False]  # how many paused_gc are open, in any thread; whether gc was on
+
+
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while records and triples are built: they are
     millions of long-lived objects without cycles, and each collection would walk them
     all again (at 10,000 people this halves the time to load and compile). What was
-    built is then frozen: later collections skip it. Also a decorator."""
-    was = gc.isenabled()
-    gc.disable()
+    built is then frozen: later collections skip it. Also a decorator. Counted across
+    threads (SHACL runs in one beside the writing): collection resumes when the last
+    one open ends, not when the first does."""
+    with _pausing:
+        if _paused[0] == 0:
+            _paused[1] = gc.isenabled()
+            gc.disable()
+        _paused[0] += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
-            gc.freeze()  # what was built stays: later collections skip it
+        with _pausing:
+            _paused[0] -= 1
+            if _paused[0] == 0 and _paused[1]:
+                gc.enable()
+                gc.freeze()  # what was built stays: later collections skip it
 
 
 def release_memory() -> None:
