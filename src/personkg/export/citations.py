@@ -9,13 +9,13 @@ by id, so the output is stable.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from ..compile import best_claims
 from ..model import Claim, Dataset, Date, Entity, Text
 from ..vocab import Vocabulary
+from .jsontext import indented_json
 
 __all__ = ["csl_items", "to_csl_json", "to_bibtex"]
 
@@ -131,7 +131,7 @@ def _author_ids(voc: Vocabulary, w: Entity) -> set[str]:
 
 def to_csl_json(items: list[dict[str, Any]]) -> str:
     """CSL-JSON text of `csl_items`."""
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(items) + "\n"
 
 
 _BIBTEX_TYPE = {"thesis": "phdthesis", "paper-conference": "inproceedings", "article": "misc"}

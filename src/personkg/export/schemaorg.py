@@ -21,14 +21,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
-
 from ..compile import best_claims
 from ..errors import DataError
 from ..generate import profile_schema
 from ..model import Claim, Dataset, Date, Entity, Text
 from ..namespaces import SCHEMA, WIKIDATA_PAGE
 from ..vocab import Property, Vocabulary
+from .jsontext import indented_json
 
 __all__ = ["CONTEXT", "profile_page", "page_text", "check_page", "has_person", "default_entity",
            "script_json", "schema_type"]
@@ -275,7 +274,7 @@ def page_text(ds: Dataset, voc: Vocabulary, entity_id: str | None = None) -> str
     checked against its JSON Schema first."""
     page = profile_page(ds, voc, entity_id or default_entity(ds))
     check_page(page, voc)
-    return json.dumps(page, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(page) + "\n"
 
 
 def check_page(page: dict[str, Any], voc: Vocabulary) -> None:
@@ -299,9 +298,6 @@ def script_json(data: dict) -> str:
     """JSON for a `<script type="application/ld+json">` element: raw JSON (not
     entity-encoded), with `<`, `>` and `&` as \\u escapes so that `</script>` or `<!--` in
     any value cannot end the element or open a comment."""
-    try:  # the bytes of json.dumps(indent=2, ensure_ascii=False), 30 times faster
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
-    except orjson.JSONEncodeError:  # what orjson does not write (an integer past 64 bits)
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = indented_json(data)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
