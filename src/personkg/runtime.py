@@ -38,8 +38,13 @@ def can_fork() -> bool:
     return two_cores() and "fork" in multiprocessing.get_all_start_methods()
 
 
-_pausing = threading.Lock()
-_paused = [0, False]  # how many paused_gc are open, in any thread; whether gc was on
+class _Pauses:
+    """The `paused_gc` blocks open in any thread, and whether collection was on before the
+    first of them."""
+
+    lock = threading.Lock()
+    open = 0
+    was_on = False
 
 
 @contextlib.contextmanager
@@ -50,17 +55,17 @@ def paused_gc() -> Iterator[None]:
     built is then frozen: later collections skip it. Also a decorator. Counted across
     threads (SHACL runs in one beside the writing): collection resumes when the last
     one open ends, not when the first does."""
-    with _pausing:
-        if _paused[0] == 0:
-            _paused[1] = gc.isenabled()
+    with _Pauses.lock:
+        if _Pauses.open == 0:
+            _Pauses.was_on = gc.isenabled()
             gc.disable()
-        _paused[0] += 1
+        _Pauses.open += 1
     try:
         yield
     finally:
-        with _pausing:
-            _paused[0] -= 1
-            if _paused[0] == 0 and _paused[1]:
+        with _Pauses.lock:
+            _Pauses.open -= 1
+            if _Pauses.open == 0 and _Pauses.was_on:
                 gc.enable()
                 gc.freeze()  # what was built stays: later collections skip it
 

@@ -103,7 +103,10 @@ def coauthors(ctx: Context, person_id: str) -> list[tuple[str, str | None, int]]
                                               key=lambda x: (-x[1], x[0][0], x[0][1] or ""))]
 
 
-_CX, _CY = 410.0, 290  # the person's place in the co-author picture (820 wide)
+#: the co-author picture's size (room for the names left and right of the rings), and the
+#: person's place in it
+_WIDTH, _HEIGHT = 820, 600
+_CX, _CY = _WIDTH / 2, 290
 
 
 @functools.lru_cache(maxsize=4096)
@@ -134,8 +137,7 @@ def coauthor_svg(person_name: str, people: list[tuple[str, str | None, int]],
     shown, rest = people[:limit], len(people) - min(len(people), limit)
     top = shown[0][2]
     rings = {k: i for i, k in enumerate(sorted({k for _, _, k in shown}, reverse=True))}
-    width, height = 820, 600  # room for the names left and right of the rings
-    cx, cy = _CX, _CY
+    width, height, cx, cy = _WIDTH, _HEIGHT, _CX, _CY
     label = (f"Co-authors of {person_name}: " + ", ".join(
         f"{n} ({k} paper{'s' * (k != 1)})" for n, _, k in shown)
         + (f", and {rest} more" if rest else ""))
